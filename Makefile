@@ -1,0 +1,110 @@
+# parqview build. `make` builds build/parqview; `make run` and `make test` are
+# the two set-up commands (they install what is missing first).
+#
+# Layout: every src/<layer>/*.c except src/cli goes into build/libparqview.a;
+# src/cli/*.c link it into build/parqview. tests/unit/test_*.c become one
+# cmocka program each; fuzz/fuzz_*.c are libFuzzer targets that `make test`
+# also builds with a replay driver to run their stored corpora.
+
+CC      ?= cc
+BUILD   ?= build
+OPT     ?= -O2 -g
+SAN     ?=
+WARN    := -Wall -Wextra -Werror -Wshadow -Wvla -Wno-unused-parameter \
+           -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
+CFLAGS  ?=
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Isrc $(WARN) $(OPT) $(SAN) -MMD -MP $(CFLAGS)
+LDLIBS  := -lxxhash -lz -lzstd -lsnappy -llz4 -lbrotlidec -lpthread -ldl -lm
+TESTDATA ?= $(abspath ../shared/testdata)
+export PARQVIEW_TESTDATA ?= $(TESTDATA)
+
+LIB_SRC  := $(sort $(filter-out src/cli/%,$(wildcard src/*/*.c)))
+CLI_SRC  := $(sort $(wildcard src/cli/*.c))
+TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
+FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
+TOOL_SRC := $(sort $(wildcard tools/*.c))
+
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+TESTS    := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+REPLAYS  := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/replay/%)
+TOOLS    := $(TOOL_SRC:tools/%.c=$(BUILD)/tools/%)
+LIB      := $(BUILD)/libparqview.a
+BIN      := $(BUILD)/parqview
+
+.PHONY: all bootstrap run test check asan fuzz soak bench demo lint clean compdb
+
+all: $(BIN) $(TOOLS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(CLI_OBJ) $(LIB)
+	$(CC) $(OPT) $(SAN) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB) tests/unit/testutil.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIB) -lcmocka $(LDLIBS)
+
+$(BUILD)/replay/%: fuzz/%.c fuzz/replay.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< fuzz/replay.c $(LIB) $(LDLIBS)
+
+$(BUILD)/tools/%: tools/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+
+bootstrap:
+	@scripts/bootstrap
+
+# The set-up commands install first, then build (a sub-make, so the build
+# sees what the bootstrap installed).
+run: bootstrap
+	@$(MAKE) --no-print-directory all
+	@scripts/demo $(BIN)
+
+test: bootstrap
+	@$(MAKE) --no-print-directory check
+
+# check: build everything and run the whole suite without bootstrapping.
+check: all $(TESTS) $(REPLAYS)
+	@scripts/lint
+	@tests/run $(BUILD)
+
+# The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer.
+asan: bootstrap
+	@$(MAKE) --no-print-directory check BUILD=build/asan OPT="-O1 -g" \
+		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
+
+# libFuzzer targets (clang), each run for FUZZ_SECONDS; crashes land in
+# fuzz/findings/ and should be copied into fuzz/corpus/<target>/ once fixed.
+FUZZ_SECONDS ?= 60
+fuzz: bootstrap
+	@scripts/fuzz $(FUZZ_SECONDS)
+
+soak: bootstrap
+	@$(MAKE) --no-print-directory all
+	@PARQVIEW_SOAK=1 tests/run $(BUILD)
+
+bench: bootstrap
+	@$(MAKE) --no-print-directory all
+	@bench/run $(BUILD)
+
+demo: all
+	@scripts/demo $(BIN) --no-summary
+
+lint:
+	@scripts/lint
+
+compdb:
+	bear -- $(MAKE) -B all $(TESTS)
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,43 @@
+/*
+ * buf.h - a growable byte buffer with a cap (curl's dynbuf idea).
+ *
+ * The caller owns the struct: pv_buf_init / pv_buf_release. Growth past the
+ * cap fails with PV_ELIMIT, so a buffer filled from untrusted input cannot
+ * eat the machine. The data is always NUL-terminated for convenience.
+ * Not thread-safe.
+ */
+#ifndef PV_BUF_H
+#define PV_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+
+typedef struct pv_buf {
+	char *data;   /* NULL until the first append; then NUL-terminated */
+	size_t len;   /* bytes used, not counting the NUL */
+	size_t alloc; /* bytes allocated */
+	size_t cap;   /* at most this many bytes; 0 means PV_BUF_DEFAULT_CAP */
+} pv_buf;
+
+#define PV_BUF_DEFAULT_CAP ((size_t)1 << 31)
+
+void pv_buf_init(pv_buf *b, size_t cap);
+void pv_buf_release(pv_buf *b); /* NULL allowed */
+void pv_buf_reset(pv_buf *b);   /* len = 0, keeps memory */
+
+/* Makes room for n more bytes. */
+int pv_buf_reserve(pv_buf *b, size_t n, pv_err *err);
+int pv_buf_append(pv_buf *b, const void *p, size_t n, pv_err *err);
+int pv_buf_putc(pv_buf *b, char c, pv_err *err);
+int pv_buf_puts(pv_buf *b, const char *s, pv_err *err);
+int pv_buf_printf(pv_buf *b, pv_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int pv_buf_vprintf(pv_buf *b, pv_err *err, const char *fmt, va_list ap);
+
+/* Hands the data to the caller (free() it) and empties the buffer. */
+char *pv_buf_detach(pv_buf *b, size_t *out_len);
+
+#endif

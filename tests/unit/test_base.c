@@ -1,0 +1,149 @@
+/*
+ * test_base.c - unit tests for the base layer: errors, arena, buffers,
+ * cursor, JSON writer and thread pool.
+ */
+#include "testutil.h"
+
+#include <math.h>
+#include <stdatomic.h>
+
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/cursor.h"
+#include "base/err.h"
+#include "base/json.h"
+#include "base/pool.h"
+
+static void test_err_prefix(void **state)
+{
+	pv_err e;
+	pv_err_clear(&e);
+	assert_int_equal(pv_err_set(&e, PV_ECORRUPT, "rle run exceeds page"), PV_ECORRUPT);
+	pv_err_prefix(&e, "page %d", 12);
+	pv_err_prefix(&e, "column '%s'", "price");
+	assert_string_equal(e.msg, "column 'price': page 12: rle run exceeds page");
+	assert_int_equal(e.code, PV_ECORRUPT);
+	pv_err_set(&e, PV_EIO, "two\nlines");
+	assert_string_equal(e.msg, "two lines");
+	assert_int_equal(pv_err_set(NULL, PV_EIO, "x"), PV_EIO);
+	assert_int_equal(pv_code_exit(PV_EINVAL), 2);
+	assert_int_equal(pv_code_exit(PV_ECORRUPT), 3);
+	assert_int_equal(pv_code_http(PV_ENOTFOUND), 404);
+}
+
+static void test_arena_cap(void **state)
+{
+	pv_arena a;
+	pv_err e;
+	pv_arena_init(&a, 100000);
+	char *p = pv_arena_alloc(&a, 1000, &e);
+	assert_non_null(p);
+	assert_int_equal(p[999], 0);
+	assert_null(pv_arena_alloc(&a, 200000, &e));
+	assert_int_equal(e.code, PV_ELIMIT);
+	assert_null(pv_arena_array(&a, SIZE_MAX / 2, 4, &e));
+	assert_int_equal(e.code, PV_ELIMIT);
+	char *s = pv_arena_strndup(&a, "hello world", 5, &e);
+	assert_string_equal(s, "hello");
+	char *f = pv_arena_printf(&a, &e, "%d-%s", 7, "x");
+	assert_string_equal(f, "7-x");
+	pv_arena_reset(&a);
+	assert_int_equal(a.used, 0);
+	for (int i = 0; i < 90; i++)
+		assert_non_null(pv_arena_alloc(&a, 1000, &e));
+	pv_arena_release(&a);
+	pv_arena_release(NULL);
+}
+
+static void test_buf(void **state)
+{
+	pv_buf b;
+	pv_err e;
+	pv_buf_init(&b, 16);
+	assert_int_equal(pv_buf_puts(&b, "0123456789", &e), 0);
+	assert_int_equal(pv_buf_printf(&b, &e, "%d", 12345), 0);
+	assert_string_equal(b.data, "012345678912345");
+	assert_int_equal(pv_buf_puts(&b, "xx", &e), PV_ELIMIT);
+	assert_int_equal(b.len, 15);
+	size_t n;
+	char *d = pv_buf_detach(&b, &n);
+	assert_int_equal(n, 15);
+	free(d);
+	pv_buf_release(&b);
+}
+
+static void test_cursor(void **state)
+{
+	const uint8_t data[] = { 0x96, 0x01, 0x03, 0x78, 0x56, 0x34, 0x12, 0xff };
+	pv_cursor c = pv_cursor_make(data, sizeof data);
+	assert_int_equal(pv_cursor_uvarint(&c), 150);
+	assert_int_equal(pv_cursor_zvarint(&c), -2);
+	assert_int_equal(pv_cursor_u32le(&c), 0x12345678);
+	assert_true(pv_cursor_ok(&c));
+	assert_int_equal(pv_cursor_u32le(&c), 0); /* only one byte left */
+	assert_false(pv_cursor_ok(&c));
+	assert_int_equal(pv_cursor_left(&c), 1); /* a failed read moves nothing */
+
+	const uint8_t endless[12] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01 };
+	c = pv_cursor_make(endless, sizeof endless);
+	pv_cursor_uvarint(&c);
+	assert_false(pv_cursor_ok(&c));
+}
+
+static void test_json(void **state)
+{
+	pv_buf b;
+	pv_buf_init(&b, 0);
+	pv_json j;
+	pv_json_init_buf(&j, &b, false);
+	pv_json_object_begin(&j);
+	pv_json_kstr(&j, "s", "a\"b\\c\n\x01\xff\xc3\xa9");
+	pv_json_kint(&j, "i", -5);
+	pv_json_key(&j, "a");
+	pv_json_array_begin(&j);
+	pv_json_double(&j, 0.1);
+	pv_json_double(&j, NAN);
+	pv_json_null(&j);
+	pv_json_bool(&j, true);
+	pv_json_array_end(&j);
+	pv_json_key(&j, "e");
+	pv_json_object_begin(&j);
+	pv_json_object_end(&j);
+	pv_json_object_end(&j);
+	assert_int_equal(pv_json_finish(&j), 0);
+	assert_string_equal(b.data, "{\"s\":\"a\\\"b\\\\c\\n\\u0001\xef\xbf\xbd\xc3\xa9\",\"i\":-5,"
+				    "\"a\":[0.1,\"NaN\",null,true],\"e\":{}}\n");
+	pv_buf_reset(&b);
+	pv_json_init_buf(&j, &b, true);
+	pv_json_object_begin(&j);
+	pv_json_kint(&j, "n", 1);
+	pv_json_object_end(&j);
+	pv_json_finish(&j);
+	assert_string_equal(b.data, "{\n  \"n\": 1\n}\n");
+	pv_buf_release(&b);
+}
+
+static atomic_int hits[1000];
+
+static void bump(void *ctx, size_t i)
+{
+	atomic_fetch_add(&hits[i], 1);
+}
+
+static void test_pool(void **state)
+{
+	assert_int_equal(pv_pool_for(4, 1000, bump, NULL), 0);
+	for (int i = 0; i < 1000; i++)
+		assert_int_equal(hits[i], 1);
+	assert_int_equal(pv_pool_for(0, 0, bump, NULL), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_err_prefix), cmocka_unit_test(test_arena_cap),
+		cmocka_unit_test(test_buf),        cmocka_unit_test(test_cursor),
+		cmocka_unit_test(test_json),       cmocka_unit_test(test_pool),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
