@@ -22,7 +22,8 @@ typedef enum pv_value_kind {
 	PV_VAL_FLOAT,     /* f: FLOAT, DOUBLE and FLOAT16 widened to double */
 	PV_VAL_STRING,    /* bytes: UTF-8 text (STRING, ENUM, JSON) */
 	PV_VAL_BINARY,    /* bytes: opaque bytes (BYTE_ARRAY/FLBA without a text type, BSON) */
-	PV_VAL_DECIMAL,   /* bytes: big-endian two's complement unscaled; scale, precision */
+	PV_VAL_DECIMAL,   /* unscaled value: i when !dec_bytes (INT32/INT64 storage), else
+	                   * big-endian two's complement in bytes; scale, precision */
 	PV_VAL_DATE,      /* i: days since 1970-01-01 */
 	PV_VAL_TIME,      /* i: since midnight in unit; utc */
 	PV_VAL_TIMESTAMP, /* i: since the epoch in unit; utc (INT96 arrives here in ns,
@@ -53,6 +54,7 @@ typedef struct pv_value {
 			uint32_t months, days, millis;
 		} interval;
 	};
+	bool dec_bytes;     /* DECIMAL: the unscaled value is in bytes, not i */
 	int32_t scale;      /* DECIMAL */
 	int32_t precision;  /* DECIMAL */
 	pv_time_unit unit;  /* TIME, TIMESTAMP */
