@@ -1,0 +1,103 @@
+/*
+ * common.c - the helpers every command shares: errors and usage messages,
+ * common options, the terminal, opening a dataset.
+ */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/banned.h"
+
+int pv_cli_error(const pv_err *err)
+{
+	fprintf(stderr, "parqview: %s\n", err->msg[0] ? err->msg : pv_code_name(err->code));
+	return pv_code_exit(err->code);
+}
+
+int pv_cli_usage(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "parqview %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see 'parqview %s --help')\n", cmd);
+	return PV_EXIT_USAGE;
+}
+
+void pv_cli_warn(const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "parqview: warning: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+bool pv_cli_parse_i64(const char *s, long long *out)
+{
+	char *end;
+	if (!s || !*s)
+		return false;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || *end || v < 0)
+		return false;
+	*out = v;
+	return true;
+}
+
+int pv_cli_common_opt(pv_cli_common *c, int opt, const char *arg, const char *cmd,
+		      const char *help, bool *out_done)
+{
+	*out_done = false;
+	switch (opt) {
+	case 'J':
+		c->json = true;
+		return 0;
+	case 'C':
+		if (pv_color_mode_parse(arg, &c->color, NULL))
+			return pv_cli_usage(cmd, "--color takes auto, always or never, not '%s'", arg);
+		return 0;
+	case 'h':
+		fputs(help, stdout);
+		*out_done = true;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+void pv_cli_begin(pv_cli_common *c)
+{
+	pv_term_init(&c->term, STDOUT_FILENO, c->color);
+}
+
+pv_dataset *pv_cli_open_dataset(const char *cmd, char **paths, int n, int *out_exit)
+{
+	if (n <= 0) {
+		*out_exit = pv_cli_usage(cmd, "no PATH given");
+		return NULL;
+	}
+	pv_dataset *ds;
+	pv_err err;
+	pv_err_clear(&err);
+	if (pv_dataset_open((const char *const *)paths, (size_t)n, NULL, &ds, &err)) {
+		*out_exit = pv_cli_error(&err);
+		return NULL;
+	}
+	*out_exit = PV_EXIT_OK;
+	for (size_t i = 0; i < ds->n_files; i++) {
+		if (ds->files[i].pf)
+			continue;
+		int code = pv_cli_error(ds->files[i].err);
+		if (code > *out_exit)
+			*out_exit = code;
+	}
+	return ds;
+}

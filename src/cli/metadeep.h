@@ -1,0 +1,36 @@
+/*
+ * metadeep.h - the parts of `parqview meta` that read past the footer:
+ * page headers (--pages), the page index (--index) and bloom filter probes
+ * (--bloom COLUMN=VALUE). Kept apart from cmd_meta.c, which prints only
+ * what the footer holds.
+ */
+#ifndef PV_METADEEP_H
+#define PV_METADEEP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "base/json.h"
+#include "read/pfile.h"
+#include "render/table.h"
+
+/* Says whether a leaf column was selected (--columns). */
+typedef bool (*pv_metadeep_filter)(const void *ctx, const pv_schema_node *leaf);
+
+/* Prints row group g's pages / index / bloom probe for every selected
+ * column as tables on stdout. Opens pf->path itself. Returns 0 or the
+ * first error (the caller prints it); per-chunk read problems are printed
+ * inline and do not stop the others. */
+int pv_metadeep_human(const pv_pfile *pf, size_t g, bool pages, bool index, const char *bloom,
+		      pv_metadeep_filter selected, const void *ctx, const pv_term *term,
+		      const pv_table_style *style, pv_err *err);
+
+/* Adds "pages", "column_index"/"offset_index" and "bloom" members to the
+ * open JSON object of row group g's column c. Returns an exit code
+ * contribution: 0, or 3 when something could not be read (the object then
+ * carries an "error" member). */
+int pv_metadeep_json(pv_json *j, const pv_pfile *pf, size_t g, size_t c, bool pages, bool index,
+		     const char *bloom);
+
+#endif
