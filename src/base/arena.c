@@ -27,6 +27,7 @@ void pv_arena_init(pv_arena *a, size_t cap)
 	a->head = NULL;
 	a->used = 0;
 	a->cap = cap ? cap : PV_ARENA_DEFAULT_CAP;
+	a->block = 0;
 }
 
 void pv_arena_release(pv_arena *a)
@@ -66,7 +67,7 @@ void *pv_arena_alloc(pv_arena *a, size_t n, pv_err *err)
 	}
 	pv_arena_block *b = a->head;
 	if (!b || b->size - b->off < need) {
-		size_t size = b ? b->size * 2 : BLOCK_MIN;
+		size_t size = b ? b->size * 2 : a->block ? a->block : BLOCK_MIN;
 		if (size < need)
 			size = need;
 		if (size > a->cap)

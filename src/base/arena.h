@@ -20,6 +20,8 @@ typedef struct pv_arena {
 	pv_arena_block *head; /* newest block first */
 	size_t used;          /* bytes handed out, for the cap */
 	size_t cap;           /* at most this many bytes; 0 means PV_ARENA_DEFAULT_CAP */
+	size_t block;         /* size of the first block; 0 means 16 KiB. Set it before the
+	                       * first allocation when the need is known (many small arenas). */
 } pv_arena;
 
 #define PV_ARENA_DEFAULT_CAP ((size_t)1 << 30)

@@ -73,6 +73,10 @@ typedef struct pv_cli_common {
 int pv_cli_common_opt(pv_cli_common *c, int opt, const char *arg, const char *cmd,
 		      const char *help, bool *out_done);
 
+/* For getopt_long's '?': "unknown option or missing value: '--x'"; 2.
+ * Commands set opterr = 0 so getopt itself stays quiet. */
+int pv_cli_bad_option(const char *cmd, char **argv);
+
 /* Decides the terminal for stdout once the options are parsed. */
 void pv_cli_begin(pv_cli_common *c);
 

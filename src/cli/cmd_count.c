@@ -27,6 +27,7 @@ int pv_cmd_count(int argc, char **argv)
 	bool per_file = false;
 	int opt;
 	optind = 1;
+	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		bool done;
 		int rc = pv_cli_common_opt(&com, opt, optarg, "count", help, &done);
@@ -39,7 +40,7 @@ int pv_cmd_count(int argc, char **argv)
 		if (opt == 'f')
 			per_file = true;
 		else
-			return pv_cli_usage("count", "unknown option");
+			return pv_cli_bad_option("count", argv);
 	}
 	pv_cli_begin(&com);
 	int code;
@@ -47,7 +48,9 @@ int pv_cmd_count(int argc, char **argv)
 	if (!ds)
 		return code;
 
-	if (com.json) {
+	if (ds->n_failed == ds->n_files && !com.json) {
+		/* every file was reported on stderr; a "0" would read as an answer */
+	} else if (com.json) {
 		pv_json j;
 		pv_json_init_file(&j, stdout, true);
 		pv_json_object_begin(&j);

@@ -544,6 +544,7 @@ int pv_cmd_meta(int argc, char **argv)
 	int opt, code = 0;
 	char **groups = NULL, *groups_copy = NULL;
 	optind = 1;
+	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		bool done;
 		int rc = pv_cli_common_opt(&o.com, opt, optarg, "meta", help, &done);
@@ -598,7 +599,7 @@ int pv_cmd_meta(int argc, char **argv)
 			break;
 		}
 		default:
-			code = pv_cli_usage("meta", "unknown option");
+			code = pv_cli_bad_option("meta", argv);
 			goto out;
 		}
 	}

@@ -269,6 +269,7 @@ int pv_cmd_schema(int argc, char **argv)
 	bool all_files = false;
 	int opt;
 	optind = 1;
+	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		bool done;
 		int rc = pv_cli_common_opt(&com, opt, optarg, "schema", help, &done);
@@ -281,14 +282,18 @@ int pv_cmd_schema(int argc, char **argv)
 		if (opt == 'a')
 			all_files = true;
 		else
-			return pv_cli_usage("schema", "unknown option");
+			return pv_cli_bad_option("schema", argv);
 	}
 	pv_cli_begin(&com);
 	int code;
 	pv_dataset *ds = pv_cli_open_dataset("schema", argv + optind, argc - optind, &code);
 	if (!ds)
 		return code;
-	int rc = com.json ? print_json(ds) : print_human(ds, &com, all_files);
+	int rc = 0;
+	if (com.json)
+		rc = print_json(ds);
+	else if (ds->n_failed < ds->n_files) /* else every file was reported already */
+		rc = print_human(ds, &com, all_files);
 	if (rc > code)
 		code = rc;
 	pv_dataset_free(ds);

@@ -336,13 +336,14 @@ int pv_cmd_summary(int argc, char **argv)
 	pv_cli_common com = { 0 };
 	int opt;
 	optind = 1;
+	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		bool done;
 		int rc = pv_cli_common_opt(&com, opt, optarg, "summary", help, &done);
 		if (done)
 			return PV_EXIT_OK;
 		if (rc != 0)
-			return rc > 0 ? rc : pv_cli_usage("summary", "unknown option");
+			return rc > 0 ? rc : pv_cli_bad_option("summary", argv);
 	}
 	pv_cli_begin(&com);
 	int code;

@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +72,12 @@ int pv_cli_common_opt(pv_cli_common *c, int opt, const char *arg, const char *cm
 	default:
 		return -1;
 	}
+}
+
+int pv_cli_bad_option(const char *cmd, char **argv)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : "?";
+	return pv_cli_usage(cmd, "unknown option or missing value: '%s'", arg);
 }
 
 void pv_cli_begin(pv_cli_common *c)

@@ -10,6 +10,7 @@
 #include <xxhash.h>
 
 #include "base/buf.h"
+#include "base/checked.h"
 #include "base/pool.h"
 #include "base/banned.h"
 
@@ -66,6 +67,24 @@ static long map_find(const name_map *m, const pv_dataset_column *cols, const cha
 
 /* ---- the schema union */
 
+static int type_into(const pv_schema_node *n, pv_buf *b, int depth, pv_err *err);
+
+/* Grows a heap array so it holds one more element than n. */
+static int grow(void **arr, size_t *cap, size_t n, size_t elem, pv_err *err)
+{
+	if (n < *cap)
+		return 0;
+	size_t want = *cap ? *cap * 2 : 8, bytes;
+	if (!pv_mul_size(want, elem, &bytes))
+		return pv_err_set(err, PV_ELIMIT, "too many files");
+	void *p = realloc(*arr, bytes);
+	if (!p)
+		return pv_err_set(err, PV_ENOMEM, "out of memory unifying schemas");
+	*arr = p;
+	*cap = want;
+	return 0;
+}
+
 static int unify(pv_dataset *ds, pv_err *err)
 {
 	pv_arena *a = &ds->arena;
@@ -100,67 +119,59 @@ static int unify(pv_dataset *ds, pv_err *err)
 		}
 	}
 
-	/* Pass 2: presence, nullability and conflicts per file. */
-	size_t *n_missing = calloc(n ? n : 1, sizeof *n_missing);
-	size_t *n_conflicts = calloc(n ? n : 1, sizeof *n_conflicts);
+	/* Pass 2: presence, nullability and conflicts per file. Type strings
+	 * are built into one reused buffer; only conflicts are kept. */
+	size_t *cap_missing = calloc(n ? n : 1, sizeof *cap_missing);
+	size_t *cap_conflicts = calloc(n ? n : 1, sizeof *cap_conflicts);
 	unsigned char *seen = calloc(n ? n : 1, 1);
+	pv_buf tb;
+	pv_buf_init(&tb, (size_t)1 << 20);
 	int rc = 0;
-	if (!n_missing || !n_conflicts || !seen) {
+	if (!cap_missing || !cap_conflicts || !seen) {
 		rc = pv_err_set(err, PV_ENOMEM, "out of memory unifying schemas");
 		goto done;
 	}
-	for (int fill = 0; fill < 2 && !rc; fill++) {
-		if (fill) {
-			for (size_t c = 0; c < n; c++) {
-				cols[c].missing = pv_arena_array(a, n_missing[c], sizeof(size_t), err);
-				cols[c].conflicts = pv_arena_array(a, n_conflicts[c],
-								   sizeof(pv_dataset_conflict), err);
-				if (!cols[c].missing || !cols[c].conflicts) {
-					rc = err ? err->code : PV_ENOMEM;
-					goto done;
-				}
-			}
-		}
-		for (size_t i = 0; i < ds->n_files && !rc; i++) {
-			const pv_pfile *pf = ds->files[i].pf;
-			if (!pf)
+	for (size_t i = 0; i < ds->n_files && !rc; i++) {
+		const pv_pfile *pf = ds->files[i].pf;
+		if (!pf)
+			continue;
+		memset(seen, 0, n);
+		const pv_schema_node *root = pf->schema->root;
+		for (size_t c = 0; c < root->n_children && !rc; c++) {
+			const pv_schema_node *node = root->children[c];
+			size_t slot;
+			long idx = map_find(&map, cols, node->name, &slot);
+			if (idx < 0 || seen[idx])
+				continue; /* a duplicate name inside one file: first wins */
+			seen[idx] = 1;
+			pv_dataset_column *col = &cols[idx];
+			if (node->repetition != PV_REP_REQUIRED)
+				col->nullable = true;
+			if (i == col->file)
 				continue;
-			memset(seen, 0, n);
-			const pv_schema_node *root = pf->schema->root;
-			for (size_t c = 0; c < root->n_children; c++) {
-				const pv_schema_node *node = root->children[c];
-				size_t slot;
-				long idx = map_find(&map, cols, node->name, &slot);
-				if (idx < 0 || seen[idx])
-					continue; /* a duplicate name inside one file: first wins */
-				seen[idx] = 1;
-				pv_dataset_column *col = &cols[idx];
-				if (node->repetition != PV_REP_REQUIRED)
-					col->nullable = true;
-				if (i == col->file)
-					continue;
-				const char *t = pv_dataset_type_of(node, a, err);
-				if (!t) {
-					rc = err ? err->code : PV_ENOMEM;
-					break;
-				}
-				if (strcmp(t, col->type)) {
-					if (fill)
-						col->conflicts[col->n_conflicts++] =
-							(pv_dataset_conflict){ i, t };
-					else
-						n_conflicts[idx]++;
-				}
+			pv_buf_reset(&tb);
+			if ((rc = type_into(node, &tb, 0, err)))
+				break;
+			if (!strcmp(tb.data ? tb.data : "", col->type))
+				continue;
+			const char *t = pv_arena_strndup(a, tb.data, tb.len, err);
+			if (!t || grow((void **)&col->conflicts, &cap_conflicts[idx], col->n_conflicts,
+				       sizeof *col->conflicts, err)) {
+				rc = err ? err->code : PV_ENOMEM;
+				break;
 			}
-			for (size_t c = 0; c < n; c++) {
-				if (seen[c])
-					continue;
-				cols[c].nullable = true;
-				if (fill)
-					cols[c].missing[cols[c].n_missing++] = i;
-				else
-					n_missing[c]++;
+			col->conflicts[col->n_conflicts++] = (pv_dataset_conflict){ i, t };
+		}
+		for (size_t c = 0; c < n && !rc; c++) {
+			if (seen[c])
+				continue;
+			cols[c].nullable = true;
+			if (grow((void **)&cols[c].missing, &cap_missing[c], cols[c].n_missing,
+				 sizeof *cols[c].missing, err)) {
+				rc = err ? err->code : PV_ENOMEM;
+				break;
 			}
+			cols[c].missing[cols[c].n_missing++] = i;
 		}
 	}
 
@@ -177,12 +188,13 @@ static int unify(pv_dataset *ds, pv_err *err)
 		col->nullable = true;
 		map.slots[slot] = (long)++n;
 	}
-	ds->columns = cols;
-	ds->n_columns = n;
 done:
-	free(n_missing);
-	free(n_conflicts);
+	free(cap_missing);
+	free(cap_conflicts);
 	free(seen);
+	pv_buf_release(&tb);
+	ds->columns = cols; /* also on failure, so pv_dataset_free frees the lists */
+	ds->n_columns = n;
 	return rc;
 }
 
@@ -256,6 +268,10 @@ void pv_dataset_free(pv_dataset *ds)
 	for (size_t i = 0; ds->files && i < ds->n_files; i++) {
 		pv_pfile_free(ds->files[i].pf);
 		free(ds->files[i].err);
+	}
+	for (size_t c = 0; c < ds->n_columns; c++) {
+		free(ds->columns[c].missing);
+		free(ds->columns[c].conflicts);
 	}
 	pv_path_list_release(&ds->paths);
 	pv_arena_release(&ds->arena);
