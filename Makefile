@@ -76,7 +76,7 @@ test: bootstrap
 # check: build everything and run the whole suite without bootstrapping.
 check: all $(TESTS) $(REPLAYS)
 	@scripts/lint
-	@tests/run $(BUILD)
+	@PARQVIEW_SAN="$(SAN)" tests/run $(BUILD)
 
 # The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer.
 asan: bootstrap

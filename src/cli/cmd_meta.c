@@ -172,6 +172,7 @@ static int print_file_human(const pv_pfile *pf, const meta_opts *o, pv_table_sty
 	}
 	pv_buf_release(&vb);
 
+	int status = 0; /* raised by unreadable pages, index or filters */
 	pv_buf tb, tb2; /* min and max text */
 	pv_buf_init(&tb, 0);
 	pv_buf_init(&tb2, 0);
@@ -272,15 +273,14 @@ static int print_file_human(const pv_pfile *pf, const meta_opts *o, pv_table_sty
 			rc = pv_table_print(tab, stdout, style, &err);
 		pv_table_free(tab);
 		if (!rc && (o->pages || o->index || o->bloom))
-			rc = pv_metadeep_human(pf, g, o->pages, o->index, o->bloom,
-					       column_selected,
-					       o, &o->com.term, style, &err);
+			rc = pv_metadeep_human(pf, g, o->pages, o->index, o->bloom, column_selected, o,
+					       &o->com.term, style, &status, &err);
 	}
 	pv_buf_release(&tb);
 	pv_buf_release(&tb2);
 	if (rc)
 		return pv_cli_error(&err);
-	return 0;
+	return status;
 }
 
 /* ---- JSON */

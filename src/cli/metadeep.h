@@ -19,12 +19,14 @@
 typedef bool (*pv_metadeep_filter)(const void *ctx, const pv_schema_node *leaf);
 
 /* Prints row group g's pages / index / bloom probe for every selected
- * column as tables on stdout. Opens pf->path itself. Returns 0 or the
- * first error (the caller prints it); per-chunk read problems are printed
- * inline and do not stop the others. */
+ * column as tables on stdout (the bloom probe applies to the column it
+ * names, selected or not). Opens pf->path itself. A chunk that cannot be
+ * read gets its error printed in place and raises *status to 3 (2 for a
+ * --bloom value that does not fit the column's type); the others still
+ * print. Returns 0, or PV_EIO when stdout fails. */
 int pv_metadeep_human(const pv_pfile *pf, size_t g, bool pages, bool index, const char *bloom,
 		      pv_metadeep_filter selected, const void *ctx, const pv_term *term,
-		      const pv_table_style *style, pv_err *err);
+		      const pv_table_style *style, int *status, pv_err *err);
 
 /* Adds "pages", "column_index"/"offset_index" and "bloom" members to the
  * open JSON object of row group g's column c. Returns an exit code

@@ -83,12 +83,14 @@ typedef struct pv_pagewalk {
 } pv_pagewalk;
 
 /* The byte range [*out_start, *out_end) of a column chunk's pages: it
- * starts at the dictionary page when dictionary_page_offset is valid (> 0
- * and not after data_page_offset; writers that store 0 there mean "no
- * offset"), else at data_page_offset, and spans total_compressed_size
- * bytes. Errors: PV_EUNSUPPORTED for an encrypted chunk or one stored in
- * another file (file_path); PV_ECORRUPT "column chunk [s, e) lies outside
- * the file (size N)", or for negative offsets and sizes. file_size < 0
+ * starts at the lowest of data_page_offset and dictionary_page_offset that
+ * can be real (>= 4: writers store 0 for "none", for the dictionary page
+ * and, in chunks holding only an empty dictionary page, for the data page)
+ * and spans total_compressed_size bytes. A chunk with neither offset valid
+ * and num_values 0 gives the empty range [0, 0). Errors: PV_EUNSUPPORTED
+ * for an encrypted chunk or one stored in another file (file_path);
+ * PV_ECORRUPT "column chunk [s, e) lies outside the file (size N)", no
+ * valid offset for a chunk with values, negative sizes. file_size < 0
  * skips the file-size check. */
 int pv_pagewalk_chunk_range(const pv_column_chunk *cc, int64_t file_size, int64_t *out_start,
 			    int64_t *out_end, pv_err *err);
