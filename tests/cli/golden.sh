@@ -7,7 +7,7 @@
 # split on spaces; paths are relative to the corpus root). "$HIVE" in ARGS
 # is a small hive-partitioned dataset built for the run from corpus files.
 set -u
-. "$PARQVIEW_ROOT/tests/cli/tap.sh"
+. "$PARQVIEW_ROOT/tests/tap.sh"
 golden=$PARQVIEW_ROOT/tests/cli/golden
 cases=$PARQVIEW_ROOT/tests/cli/cases.txt
 corpus=$PARQVIEW_TESTDATA/parquet-testing

@@ -5,7 +5,7 @@
 # of proportion to the file). `meta` must still show files whose defects
 # are inside pages.
 set -u
-. "$PARQVIEW_ROOT/tests/cli/tap.sh"
+. "$PARQVIEW_ROOT/tests/tap.sh"
 corpus=$PARQVIEW_TESTDATA/parquet-testing
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

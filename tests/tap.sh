@@ -1,4 +1,4 @@
-# tests/cli/tap.sh - a tiny TAP helper sourced by the shell test suites.
+# tests/tap.sh - a tiny TAP helper sourced by the shell test suites.
 # Usage: plan N; ok "name" cmd...; is "name" "got" "want"; finish
 _tap_n=0
 _tap_fail=0
