@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/civil.h"
 #include "base/banned.h"
 
 static int hexval(char c)
@@ -167,23 +168,6 @@ static bool digits(const char *s, int n, int *out)
 	return true;
 }
 
-static bool leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (civil calendar
- * arithmetic in 400-year eras starting in March). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 /* YYYY-MM-DD at s; the number of characters or 0. */
 static size_t parse_date(const char *s, int64_t *days)
 {
@@ -191,10 +175,9 @@ static size_t parse_date(const char *s, int64_t *days)
 	if (!digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &m) || s[7] != '-' ||
 	    !digits(s + 8, 2, &d))
 		return 0;
-	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1] + (m == 2 && leap(y)))
+	if (d < 1 || d > pv_civil_days_in_month(y, m))
 		return 0;
-	*days = days_from_civil(y, m, d);
+	*days = pv_civil_to_days(y, m, d);
 	return 10;
 }
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/civil.h"
 #include "base/banned.h"
 
 /* The first read when bloom_filter_length is absent: enough for any
@@ -222,18 +223,6 @@ static bool parse_u64(const char *s, uint64_t *out)
 	return true;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (the era-based
- * civil calendar arithmetic). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 /* "YYYY-MM-DD" (the year may have a sign and more digits). */
 static bool parse_date(const char *s, int64_t *out_days)
 {
@@ -256,13 +245,9 @@ static bool parse_date(const char *s, int64_t *out_days)
 	int d = (p[3] - '0') * 10 + (p[4] - '0');
 	if (neg)
 		y = -y;
-	static const int mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+	if (d < 1 || d > pv_civil_days_in_month(y, m))
 		return false;
-	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	if (m == 2 && d == 29 && !leap)
-		return false;
-	*out_days = days_from_civil(y, m, d);
+	*out_days = pv_civil_to_days(y, m, d);
 	return true;
 }
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/civil.h"
 #include "base/banned.h"
 
 #define MAX_SCALE 10000
@@ -26,24 +27,6 @@ static void floor_divmod(int64_t a, int64_t b, int64_t *q, int64_t *r)
 		*r += b;
 		*q -= 1;
 	}
-}
-
-/* Proleptic Gregorian date of a day count since 1970-01-01, in 400-year
- * eras that start on March 1st (so the leap day ends an era's year). The
- * era is split off before shifting the epoch, so no day count overflows. */
-static void civil_from_days(int64_t days, int64_t *y, int *m, int *d)
-{
-	int64_t era, doe;
-	floor_divmod(days, 146097, &era, &doe);
-	doe += 719468; /* 0000-03-01 is day -719468 */
-	era += doe / 146097;
-	doe %= 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = era * 400 + yoe + (*m <= 2);
 }
 
 static int64_t units_per_second(pv_time_unit u)
@@ -62,7 +45,7 @@ static int put_date(pv_buf *out, int64_t days, bool iso, bool *bc, pv_err *err)
 {
 	int64_t y;
 	int m, d;
-	civil_from_days(days, &y, &m, &d);
+	pv_civil_from_days(days, &y, &m, &d);
 	*bc = false;
 	if (iso) {
 		if (y < 0)
