@@ -92,6 +92,7 @@ fail:
 int pv_pfile_open(const char *path, pv_pfile **out, pv_err *err)
 {
 	pv_source *src;
+	*out = NULL;
 	int rc = pv_source_open(path, &src, err); /* its message names the path */
 	if (rc)
 		return rc;
