@@ -1,0 +1,25 @@
+/*
+ * codec_internal.h - what codec.c and codec_lz4.c share: the deprecated
+ * LZ4 codec's decoder and the two size messages every codec gives.
+ * Private to src/codec; includes only base.
+ */
+#ifndef PV_CODEC_INTERNAL_H
+#define PV_CODEC_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+
+/* PV_ECORRUPT "NAME: page decompresses to GOT bytes, header says WANT". */
+int pv_codec_mismatch(pv_err *err, const char *name, size_t got, size_t want);
+
+/* PV_ECORRUPT "NAME: page decompresses to more than WANT bytes, ...". */
+int pv_codec_too_long(pv_err *err, const char *name, size_t want);
+
+/* Codec 5 (LZ4) in any of its framings, as codec.h describes. src and dst
+ * are real pointers, both lengths at most PV_CODEC_MAX and not both 0. */
+int pv_codec_lz4_decode(const uint8_t *src, size_t src_len, uint8_t *dst, size_t dst_len,
+			pv_err *err);
+
+#endif
