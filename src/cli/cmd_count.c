@@ -65,7 +65,7 @@ int pv_cmd_count(int argc, char **argv)
 				pv_json_object_begin(&j);
 				pv_json_kstr(&j, "path", f->path);
 				if (f->pf)
-					pv_json_kint(&j, "rows", f->pf->meta->num_rows);
+					pv_json_kint(&j, "rows", f->pf->rows);
 				else
 					pv_json_kstr(&j, "error", f->err->msg);
 				pv_json_object_end(&j);
@@ -82,14 +82,14 @@ int pv_cmd_count(int argc, char **argv)
 		for (size_t i = 0; i < ds->n_files; i++)
 			if (ds->files[i].pf) {
 				int w = snprintf(tmp, sizeof tmp, "%lld",
-						 (long long)ds->files[i].pf->meta->num_rows);
+						 (long long)ds->files[i].pf->rows);
 				width = w > width ? w : width;
 			}
 		int w = snprintf(tmp, sizeof tmp, "%lld", (long long)ds->n_rows);
 		width = w > width ? w : width;
 		for (size_t i = 0; i < ds->n_files; i++)
 			if (ds->files[i].pf)
-				printf("%*lld  %s\n", width, (long long)ds->files[i].pf->meta->num_rows,
+				printf("%*lld  %s\n", width, (long long)ds->files[i].pf->rows,
 				       ds->files[i].path);
 		printf("%*lld  total (%zu files)\n", width, (long long)ds->n_rows,
 		       ds->n_files - ds->n_failed);

@@ -131,7 +131,7 @@ static void compute(const pv_dataset *ds, summary *s)
 		tally_add(&s->writers, &s->n_writers, m->created_by ? m->created_by : "(unknown)", 1);
 		if (rg_rows != m->num_rows)
 			add_problem(s, "row_count_mismatch",
-				    "%s: footer says %lld rows but its row groups hold %lld", f->path,
+				    "%s: footer says %lld rows but its row groups hold %lld (readers see the latter)", f->path,
 				    (long long)m->num_rows, (long long)rg_rows);
 		size_t n_enc = 0;
 		for (size_t g = 0; g < m->n_row_groups; g++)

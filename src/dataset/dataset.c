@@ -248,7 +248,7 @@ int pv_dataset_open(const char *const *args, size_t n_args, const pv_dataset_opt
 			continue;
 		}
 		f->row_start = ds->n_rows;
-		if (__builtin_add_overflow(ds->n_rows, f->pf->meta->num_rows, &ds->n_rows))
+		if (__builtin_add_overflow(ds->n_rows, f->pf->rows, &ds->n_rows))
 			ds->n_rows = INT64_MAX;
 		ds->n_row_groups += (int64_t)f->pf->meta->n_row_groups;
 	}

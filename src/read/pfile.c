@@ -80,6 +80,12 @@ int pv_pfile_load(pv_source *src, pv_pfile **out, pv_err *err)
 		goto fail;
 	if ((rc = pv_schema_build(pf->meta, &pf->arena, &pf->schema, err)))
 		goto fail;
+	int64_t sum = 0;
+	bool ok = true;
+	for (size_t g = 0; g < pf->meta->n_row_groups && ok; g++)
+		ok = pf->meta->row_groups[g].num_rows >= 0 &&
+		     !__builtin_add_overflow(sum, pf->meta->row_groups[g].num_rows, &sum);
+	pf->rows = ok ? sum : pf->meta->num_rows > 0 ? pf->meta->num_rows : 0;
 	free(tail);
 	*out = pf;
 	return 0;

@@ -31,6 +31,9 @@ typedef struct pv_pfile {
 	int64_t size;          /* bytes on disk */
 	int64_t footer_len;    /* serialized FileMetaData bytes */
 	int n_reads;           /* reads it took to get the footer (1 or 2) */
+	int64_t rows;          /* rows a reader yields: the row groups' sum when they
+	                        * add up (old parquet-rs wrote 0 in num_rows), else
+	                        * the footer's num_rows */
 	pv_arena arena;        /* meta, schema and everything they point to */
 	pv_file_meta *meta;
 	pv_schema *schema;
