@@ -38,6 +38,10 @@ int pv_cmd_summary(int argc, char **argv);
 int pv_cmd_schema(int argc, char **argv);
 int pv_cmd_meta(int argc, char **argv);
 int pv_cmd_count(int argc, char **argv);
+int pv_cmd_head(int argc, char **argv);   /* cmd_rows.c */
+int pv_cmd_tail(int argc, char **argv);   /* cmd_rows.c */
+int pv_cmd_cat(int argc, char **argv);    /* cmd_rows.c */
+int pv_cmd_sample(int argc, char **argv); /* cmd_rows.c */
 
 /* The command table (main.c), ended by a zeroed entry. */
 extern const pv_cmd pv_commands[];

@@ -25,6 +25,10 @@ const pv_cmd pv_commands[] = {
 	{ "schema", pv_cmd_schema, "the schema tree with types, nullability and per-file gaps" },
 	{ "meta", pv_cmd_meta, "footer metadata: row groups, column chunks, pages, page index, bloom filters" },
 	{ "count", pv_cmd_count, "exact row counts from the footers" },
+	{ "head", pv_cmd_head, "the first rows (-n 10)" },
+	{ "tail", pv_cmd_tail, "the last rows (-n 10)" },
+	{ "cat", pv_cmd_cat, "every row, or a range of rows by global index (--rows A:B)" },
+	{ "sample", pv_cmd_sample, "rows drawn uniformly at random (-n 50, --seed S)" },
 	{ NULL, NULL, NULL },
 };
 

@@ -1,0 +1,1265 @@
+/*
+ * chunk.c - the column chunk reader (see chunk.h): a read window over the
+ * chunk's bytes, a directory of the data pages seen so far, page loading
+ * (CRC, decompression, levels), lazy value decoding with skips, and the
+ * row-oriented read and seek on top. Includes base, format, io, codec,
+ * encoding and read.
+ */
+#include "read/chunk.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/checked.h"
+#include "codec/codec.h"
+#include "encoding/decoder.h"
+#include "encoding/rle.h"
+#include "format/pages.h"
+#include "read/pageindex.h"
+#include "read/pagewalk.h"
+#include "base/banned.h"
+
+/* Bytes fetched for a header whose page size is not known yet. */
+#define HEADER_GUESS ((size_t)16 << 10)
+/* Bytes fetched at least while walking headers or reading in order. */
+#define WALK_WINDOW ((size_t)64 << 10)
+#define READAHEAD ((size_t)1 << 20)
+/* Values decoded per decoder call on the converting paths. */
+#define BATCH 1024
+/* The widest decoded value (a pv_bytes_view, or INT96's 12 bytes). */
+#define MAX_DECODED_WIDTH 16
+_Static_assert(sizeof(pv_bytes_view) <= MAX_DECODED_WIDTH, "decoded values fit the scratch");
+
+/* ------------------------------------------------------------------ spare buffers */
+
+/* Big scratch buffers (decompressed pages, read windows, page levels)
+ * outlive their reader in a small process-wide cache: a file read row
+ * group after row group (a reader per row group) would otherwise map and
+ * fault in fresh memory for every one, which costs more than decoding.
+ * Bounded (SPARE_SLOTS buffers, SPARE_BYTES in all, none below
+ * SPARE_MIN) and guarded by a mutex. */
+#define SPARE_SLOTS 8
+#define SPARE_BYTES ((size_t)256 << 20)
+#define SPARE_MIN ((size_t)1 << 20)
+
+static pthread_mutex_t spare_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	void *p;
+	size_t cap;
+} spare[SPARE_SLOTS];
+static size_t spare_total;
+
+static void *spare_take(size_t need, size_t *out_cap)
+{
+	void *p = NULL;
+	if (need < SPARE_MIN / 2)
+		return NULL;
+	pthread_mutex_lock(&spare_lock);
+	int best = -1;
+	for (int i = 0; i < SPARE_SLOTS; i++)
+		if (spare[i].p && spare[i].cap >= need && (best < 0 || spare[i].cap < spare[best].cap))
+			best = i;
+	if (best >= 0) {
+		p = spare[best].p;
+		*out_cap = spare[best].cap;
+		spare_total -= spare[best].cap;
+		spare[best].p = NULL;
+		spare[best].cap = 0;
+	}
+	pthread_mutex_unlock(&spare_lock);
+	return p;
+}
+
+static void spare_give(void *p, size_t cap)
+{
+	if (!p)
+		return;
+	if (cap >= SPARE_MIN && cap <= SPARE_BYTES) {
+		pthread_mutex_lock(&spare_lock);
+		for (int i = 0; i < SPARE_SLOTS; i++) {
+			if (!spare[i].p && spare_total + cap <= SPARE_BYTES) {
+				spare[i].p = p;
+				spare[i].cap = cap;
+				spare_total += cap;
+				p = NULL;
+				break;
+			}
+		}
+		pthread_mutex_unlock(&spare_lock);
+	}
+	free(p);
+}
+
+/* Makes *buf hold at least need bytes; the old contents are dropped. */
+static int scratch_room(void **buf, size_t *cap, size_t need, pv_err *err)
+{
+	if (*buf && *cap >= need)
+		return 0;
+	if (need == 0)
+		need = 1;
+	size_t got = 0;
+	void *p = spare_take(need, &got);
+	if (!p) {
+		p = malloc(need);
+		got = need;
+	}
+	if (!p)
+		return pv_err_set(err, PV_ENOMEM, "out of memory");
+	spare_give(*buf, *cap);
+	*buf = p;
+	*cap = got;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ colbuf */
+
+void pv_colbuf_init(pv_colbuf *b, size_t cap)
+{
+	memset(b, 0, sizeof *b);
+	b->cap = cap ? cap : PV_COLBUF_DEFAULT_CAP;
+}
+
+void pv_colbuf_release(pv_colbuf *b)
+{
+	if (!b)
+		return;
+	size_t cap = b->cap;
+	free(b->def);
+	free(b->rep);
+	free(b->values);
+	free(b->offsets);
+	memset(b, 0, sizeof *b);
+	b->cap = cap;
+}
+
+void pv_colbuf_reset(pv_colbuf *b)
+{
+	b->n_levels = 0;
+	b->n_rows = 0;
+	b->n_values = 0;
+	b->values_len = 0;
+}
+
+static int no_mem(pv_err *err)
+{
+	return pv_err_set(err, PV_ENOMEM, "out of memory");
+}
+
+/* Room for `extra` more levels in the arrays the column has. */
+static int levels_reserve(pv_colbuf *b, size_t extra, bool has_def, bool has_rep, pv_err *err)
+{
+	size_t need, bytes;
+	size_t arrays = (size_t)has_def + (size_t)has_rep;
+	if (!pv_add_size(b->n_levels, extra, &need) || !pv_mul_size(need, 2 * arrays, &bytes) ||
+	    bytes > b->cap)
+		return pv_err_set(err, PV_ELIMIT,
+				  "column levels exceed %zu bytes in one batch: read fewer rows", b->cap);
+	if (need <= b->levels_cap && (!has_def || b->def) && (!has_rep || b->rep))
+		return 0;
+	size_t cap = b->levels_cap ? b->levels_cap : 1024;
+	while (cap < need)
+		cap *= 2;
+	if (has_def) {
+		int16_t *p = realloc(b->def, cap * sizeof *p);
+		if (!p)
+			return no_mem(err);
+		b->def = p;
+	}
+	if (has_rep) {
+		int16_t *p = realloc(b->rep, cap * sizeof *p);
+		if (!p)
+			return no_mem(err);
+		b->rep = p;
+	}
+	b->levels_cap = cap;
+	return 0;
+}
+
+static int values_reserve(pv_colbuf *b, size_t extra, pv_err *err)
+{
+	size_t need;
+	if (!pv_add_size(b->values_len, extra, &need) || need > b->cap)
+		return pv_err_set(err, PV_ELIMIT,
+				  "column values exceed %zu bytes in one batch: read fewer rows", b->cap);
+	if (need <= b->values_cap && b->values)
+		return 0;
+	size_t cap = b->values_cap ? b->values_cap : 4096;
+	while (cap < need)
+		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+	if (cap > b->cap)
+		cap = need > b->cap ? need : b->cap;
+	uint8_t *p = realloc(b->values, cap);
+	if (!p)
+		return no_mem(err);
+	b->values = p;
+	b->values_cap = cap;
+	return 0;
+}
+
+static int offsets_reserve(pv_colbuf *b, size_t extra, pv_err *err)
+{
+	size_t need;
+	if (!pv_add_size(b->n_values, extra, &need) || !pv_add_size(need, 1, &need) ||
+	    need > ((size_t)INT32_MAX))
+		return pv_err_set(err, PV_ELIMIT, "too many values in one batch: read fewer rows");
+	if (need <= b->offsets_cap && b->offsets)
+		return 0;
+	size_t cap = b->offsets_cap ? b->offsets_cap : 1024;
+	while (cap < need)
+		cap *= 2;
+	int32_t *p = realloc(b->offsets, cap * sizeof *p);
+	if (!p)
+		return no_mem(err);
+	if (!b->offsets)
+		p[0] = 0;
+	b->offsets = p;
+	b->offsets_cap = cap;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ the reader */
+
+/* One data page as far as it is known. */
+typedef struct page_ent {
+	int64_t offset;    /* of the page header */
+	int64_t first_row; /* the first row that starts in the page */
+	int64_t n_rows;    /* rows starting in it; -1 until known */
+	int64_t total_len; /* header + body; -1 until known */
+	int64_t pageno;    /* page number in the chunk (dictionary included), for messages */
+} page_ent;
+
+struct pv_chunk {
+	pv_source *src;
+	const pv_column_chunk *cc;
+	const pv_column_meta *cm;
+	const pv_schema_node *leaf;
+	pv_leaftype lt;
+	int max_def, max_rep;
+	int64_t chunk_start, chunk_end;
+	int64_t rg_rows;
+	bool verify_crc;
+	size_t page_cap;
+	pv_chunk_stats stats;
+
+	/* the read window over [win_off, win_off + win_len) */
+	uint8_t *win;
+	size_t win_len, win_cap;
+	int64_t win_off;
+	pv_arena harena;     /* the last parsed header's statistics */
+	pv_page_header hdr;
+	size_t hdr_len;
+
+	/* data pages seen so far, in file order */
+	page_ent *dir;
+	size_t n_dir, dir_cap;
+	bool dir_complete;   /* every data page is in dir */
+	bool dir_from_oi;    /* dir came from the OffsetIndex */
+	bool oi_tried;
+	int64_t front_off;   /* the next header to discover */
+	int64_t front_row;   /* its first row; -1 while the last entry's rows are unknown */
+	int64_t front_values;
+	int64_t front_pageno;
+	bool front_seen_data;
+
+	/* the dictionary */
+	int64_t dict_offset; /* -1 until seen */
+	int64_t dict_pageno;
+	bool dict_failed;    /* the last error came from the dictionary page */
+	bool have_dict;
+	pv_dict dict;
+	uint8_t *dict_bytes;
+	size_t dict_len;
+
+	/* the current page */
+	int64_t cur;         /* index into dir, -1 for none */
+	bool cur_v2;
+	int encoding;
+	uint8_t *pbuf;       /* decompressed page bytes */
+	size_t pbuf_cap;
+	const uint8_t *vals; /* the values section (in pbuf or the window) */
+	size_t vals_len;
+	int64_t pg_levels;   /* levels (num_values) */
+	int64_t pg_nonnull;  /* levels that hold a value */
+	int64_t pg_pos;      /* next level */
+	int64_t pg_vtarget;  /* values before pg_pos */
+	int64_t pg_vpos;     /* values the decoder has passed */
+	int16_t *pdef, *prep;
+	size_t pdef_cap, prep_cap; /* bytes */
+	bool dec_ready;
+	pv_decoder dec;
+	pv_buf scratch;
+	uint8_t *tmp;        /* BATCH decoded values on converting paths */
+
+	int64_t row;         /* the row the next read starts at */
+	bool positioned;     /* the page state matches row */
+};
+
+static int page_fail(int64_t pageno, int rc, pv_err *err)
+{
+	pv_err_prefix(err, "page %lld", (long long)pageno);
+	return rc;
+}
+
+int pv_chunk_open(pv_source *src, const pv_pfile *pf, size_t row_group, size_t column,
+		  const pv_chunk_opts *opts, pv_chunk **out, pv_err *err)
+{
+	*out = NULL;
+	const pv_file_meta *m = pf->meta;
+	if (row_group >= m->n_row_groups)
+		return pv_err_set(err, PV_EINVAL, "row group %zu out of range (the file has %zu)",
+				  row_group, m->n_row_groups);
+	const pv_row_group *rg = &m->row_groups[row_group];
+	if (column >= rg->n_columns || column >= pf->schema->n_leaves)
+		return pv_err_set(err, PV_EINVAL, "column %zu out of range", column);
+	const pv_column_chunk *cc = &rg->columns[column];
+	int64_t start, end;
+	int rc = pv_pagewalk_chunk_range(cc, pv_source_size(src), &start, &end, err);
+	if (rc)
+		return rc;
+	if (cc->meta_data.num_values < 0)
+		return pv_err_set(err, PV_ECORRUPT, "negative num_values %lld in the column chunk",
+				  (long long)cc->meta_data.num_values);
+	pv_chunk *c = calloc(1, sizeof *c);
+	if (!c)
+		return no_mem(err);
+	c->src = src;
+	c->cc = cc;
+	c->cm = &cc->meta_data;
+	c->leaf = pf->schema->leaves[column];
+	pv_arrowtype_leaf(c->leaf, &c->lt);
+	c->max_def = c->leaf->max_def;
+	c->max_rep = c->leaf->max_rep;
+	c->chunk_start = start;
+	c->chunk_end = end;
+	c->rg_rows = rg->num_rows;
+	c->verify_crc = opts && opts->verify_crc;
+	c->page_cap = opts && opts->max_page_bytes ? opts->max_page_bytes : ((size_t)1 << 30);
+	if (c->page_cap > PV_CODEC_MAX)
+		c->page_cap = PV_CODEC_MAX;
+	pv_arena_init(&c->harena, PV_PAGEWALK_HEADER_MAX * 2);
+	c->front_off = start;
+	c->dict_offset = -1;
+	c->cur = -1;
+	c->positioned = true;
+	pv_buf_init(&c->scratch, c->page_cap);
+	c->tmp = malloc((size_t)BATCH * MAX_DECODED_WIDTH);
+	if (!c->tmp) {
+		pv_chunk_close(c);
+		return no_mem(err);
+	}
+	*out = c;
+	return 0;
+}
+
+static void drop_decoder(pv_chunk *c)
+{
+	if (c->dec_ready)
+		pv_decoder_release(&c->dec);
+	c->dec_ready = false;
+	c->pg_vpos = 0;
+}
+
+static void unload(pv_chunk *c)
+{
+	drop_decoder(c);
+	c->cur = -1;
+	c->pg_levels = c->pg_nonnull = c->pg_pos = c->pg_vtarget = 0;
+	c->vals = NULL;
+	c->vals_len = 0;
+}
+
+void pv_chunk_close(pv_chunk *c)
+{
+	if (!c)
+		return;
+	drop_decoder(c);
+	pv_buf_release(&c->scratch);
+	pv_arena_release(&c->harena);
+	if (c->have_dict)
+		pv_dict_release(&c->dict);
+	free(c->dict_bytes);
+	spare_give(c->win, c->win_cap);
+	free(c->dir);
+	spare_give(c->pbuf, c->pbuf_cap);
+	spare_give(c->pdef, c->pdef_cap);
+	spare_give(c->prep, c->prep_cap);
+	free(c->tmp);
+	free(c);
+}
+
+const pv_schema_node *pv_chunk_leaf(const pv_chunk *c)
+{
+	return c->leaf;
+}
+
+const pv_leaftype *pv_chunk_type(const pv_chunk *c)
+{
+	return &c->lt;
+}
+
+int64_t pv_chunk_tell(const pv_chunk *c)
+{
+	return c->row;
+}
+
+pv_chunk_stats pv_chunk_stats_get(const pv_chunk *c)
+{
+	return c->stats;
+}
+
+/* ------------------------------------------------------------------ bytes */
+
+/* Points *out at [off, off + len) of the chunk (the caller has checked the
+ * range lies inside it), reading at least `want` bytes when it must read
+ * so that what follows comes for free. Valid until the next fetch. */
+static int fetch(pv_chunk *c, int64_t off, size_t len, size_t want, const uint8_t **out,
+		 pv_err *err)
+{
+	if (c->win && off >= c->win_off && (uint64_t)(off - c->win_off) <= c->win_len &&
+	    c->win_len - (size_t)(off - c->win_off) >= len) {
+		*out = c->win + (off - c->win_off);
+		return 0;
+	}
+	size_t left = (size_t)(c->chunk_end - off);
+	size_t n = want > len ? want : len;
+	if (n > left)
+		n = left;
+	if (n < len)
+		return pv_err_set(err, PV_EINTERNAL, "fetch past the column chunk");
+	c->win_len = 0;
+	int rc0 = scratch_room((void **)&c->win, &c->win_cap, n, err);
+	if (rc0)
+		return rc0;
+	int rc = pv_source_read(c->src, off, c->win, n, err);
+	if (rc)
+		return rc;
+	c->win_off = off;
+	c->win_len = n;
+	*out = c->win;
+	return 0;
+}
+
+/* Parses the page header at off into c->hdr / c->hdr_len and checks the
+ * page fits the chunk and the caps. */
+static int read_header(pv_chunk *c, int64_t off, size_t want, pv_err *err)
+{
+	if (off >= c->chunk_end)
+		return pv_err_set(err, PV_ECORRUPT, "page header at offset %lld is past the column chunk",
+				  (long long)off);
+	size_t left = (size_t)(c->chunk_end - off);
+	size_t try = HEADER_GUESS < left ? HEADER_GUESS : left;
+	for (;;) {
+		const uint8_t *p;
+		int rc = fetch(c, off, try, want, &p, err);
+		if (rc)
+			return rc;
+		/* use whatever the window already holds */
+		size_t avail = c->win_len - (size_t)(off - c->win_off);
+		pv_arena_reset(&c->harena);
+		size_t hlen = 0;
+		rc = pv_page_header_parse(p, avail, &c->harena, &c->hdr, &hlen, err);
+		if (!rc) {
+			c->hdr_len = hlen;
+			break;
+		}
+		if (hlen != 0)
+			return rc;
+		if (avail >= left)
+			return pv_err_set(err, PV_ECORRUPT, "page header truncated by the end of the column chunk");
+		if (avail >= PV_PAGEWALK_HEADER_MAX)
+			return pv_err_set(err, PV_ECORRUPT, "page header longer than %zu bytes",
+					  PV_PAGEWALK_HEADER_MAX);
+		try = avail * 4;
+		if (try > left)
+			try = left;
+		want = try;
+	}
+	const pv_page_header *h = &c->hdr;
+	if ((size_t)h->compressed_page_size > c->page_cap ||
+	    (size_t)h->uncompressed_page_size > c->page_cap)
+		return pv_err_set(err, PV_ELIMIT,
+				  "page of %d bytes (%d uncompressed) exceeds the page cap of %zu bytes",
+				  h->compressed_page_size, h->uncompressed_page_size, c->page_cap);
+	if ((int64_t)c->hdr_len + h->compressed_page_size > c->chunk_end - off)
+		return pv_err_set(err, PV_ECORRUPT,
+				  "page of %zu + %d bytes at offset %lld runs past the end of the column chunk",
+				  c->hdr_len, h->compressed_page_size, (long long)off);
+	return 0;
+}
+
+static int check_crc(pv_chunk *c, const uint8_t *body, size_t n, pv_err *err)
+{
+	const pv_page_header *h = &c->hdr;
+	if (!c->verify_crc || !h->has_crc)
+		return 0;
+	uint32_t got = (uint32_t)crc32(0L, body, (uInt)n);
+	if (got != (uint32_t)h->crc)
+		return pv_err_set(err, PV_ECORRUPT, "crc mismatch (stored 0x%08x, computed 0x%08x)",
+				  (unsigned)(uint32_t)h->crc, (unsigned)got);
+	return 0;
+}
+
+/* The page body (src, n bytes) decompressed to out_len bytes; uncompressed
+ * bytes are used where they are. */
+static int inflate_body(pv_chunk *c, bool compressed, const uint8_t *src, size_t n, size_t out_len,
+			const uint8_t **out, pv_err *err)
+{
+	if (!compressed || c->cm->codec == PV_CODEC_UNCOMPRESSED) {
+		if (n != out_len)
+			return pv_err_set(err, PV_ECORRUPT,
+					  "uncompressed page body of %zu bytes, header says %zu", n, out_len);
+		*out = src;
+		return 0;
+	}
+	int rc = scratch_room((void **)&c->pbuf, &c->pbuf_cap, out_len, err);
+	if (rc)
+		return rc;
+	rc = pv_codec_decompress(c->cm->codec, src, n, c->pbuf, out_len, err);
+	if (rc)
+		return rc;
+	*out = c->pbuf;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ dictionary */
+
+/* A dictionary page error names the dictionary page, not the data page
+ * that needed it. */
+static int dict_fail(pv_chunk *c, int64_t pageno, int rc, pv_err *err)
+{
+	c->dict_failed = true;
+	return page_fail(pageno, rc, err);
+}
+
+static int load_dict_at(pv_chunk *c, int64_t off, int64_t pageno, pv_err *err)
+{
+	int rc = read_header(c, off, HEADER_GUESS, err);
+	if (rc)
+		return dict_fail(c, pageno, rc, err);
+	const pv_page_header *h = &c->hdr;
+	if (h->type != PV_PAGE_DICTIONARY)
+		return pv_err_set(err, PV_ECORRUPT,
+				  "page is dictionary-encoded but the column chunk has no dictionary page");
+	const pv_dictionary_page_header *dh = &h->dictionary_page_header;
+	if (dh->num_values < 0)
+		return dict_fail(c, pageno, pv_err_set(err, PV_ECORRUPT, "negative dictionary size %d",
+						    dh->num_values), err);
+	if (dh->encoding != PV_ENC_PLAIN && dh->encoding != PV_ENC_PLAIN_DICTIONARY)
+		return dict_fail(c, pageno, pv_err_set(err, PV_EUNSUPPORTED,
+						    "dictionary page encoding '%s' is not PLAIN",
+						    pv_encoding_name(dh->encoding)), err);
+	size_t entries;
+	if (!pv_mul_size((size_t)dh->num_values, MAX_DECODED_WIDTH, &entries) || entries > c->page_cap)
+		return dict_fail(c, pageno, pv_err_set(err, PV_ELIMIT,
+						    "dictionary of %d entries exceeds the page cap of %zu bytes",
+						    dh->num_values, c->page_cap), err);
+	int32_t n_entries = dh->num_values;
+	size_t comp = (size_t)h->compressed_page_size, ulen = (size_t)h->uncompressed_page_size;
+	const uint8_t *p;
+	rc = fetch(c, off, c->hdr_len + comp, 0, &p, err);
+	if (rc)
+		return dict_fail(c, pageno, rc, err);
+	const uint8_t *body = p + c->hdr_len;
+	if ((rc = check_crc(c, body, comp, err)))
+		return dict_fail(c, pageno, rc, err);
+	uint8_t *bytes = malloc(ulen ? ulen : 1);
+	if (!bytes)
+		return no_mem(err);
+	if (c->cm->codec == PV_CODEC_UNCOMPRESSED) {
+		if (comp != ulen) {
+			free(bytes);
+			return dict_fail(c, pageno, pv_err_set(err, PV_ECORRUPT,
+							    "uncompressed page body of %zu bytes, header says %zu",
+							    comp, ulen), err);
+		}
+		if (ulen)
+			memcpy(bytes, body, ulen);
+	} else if ((rc = pv_codec_decompress(c->cm->codec, body, comp, bytes, ulen, err))) {
+		free(bytes);
+		return dict_fail(c, pageno, rc, err);
+	}
+	rc = pv_dict_init(&c->dict, bytes, ulen, c->lt.phys, c->lt.type_length, n_entries, err);
+	if (rc) {
+		pv_dict_release(&c->dict);
+		free(bytes);
+		return dict_fail(c, pageno, rc, err);
+	}
+	free(c->dict_bytes);
+	c->dict_bytes = bytes;
+	c->dict_len = ulen;
+	c->have_dict = true;
+	c->stats.dict_loads++;
+	return 0;
+}
+
+static int ensure_dict(pv_chunk *c, pv_err *err)
+{
+	if (c->have_dict)
+		return 0;
+	int64_t off = c->dict_offset, pageno = c->dict_pageno;
+	if (off < 0) {
+		/* Not seen: it can only be the chunk's first page. */
+		if (c->n_dir > 0 && c->dir[0].offset == c->chunk_start)
+			return pv_err_set(err, PV_ECORRUPT,
+					  "page is dictionary-encoded but the column chunk has no dictionary page");
+		off = c->chunk_start;
+		pageno = 0;
+	}
+	return load_dict_at(c, off, pageno, err);
+}
+
+static bool dict_encoded(int encoding)
+{
+	return encoding == PV_ENC_PLAIN_DICTIONARY || encoding == PV_ENC_RLE_DICTIONARY;
+}
+
+/* ------------------------------------------------------------------ pages */
+
+static int dir_push(pv_chunk *c, const page_ent *e, pv_err *err)
+{
+	if (c->n_dir == c->dir_cap) {
+		size_t cap = c->dir_cap ? c->dir_cap * 2 : 16;
+		page_ent *p = realloc(c->dir, cap * sizeof *p);
+		if (!p)
+			return no_mem(err);
+		c->dir = p;
+		c->dir_cap = cap;
+	}
+	c->dir[c->n_dir++] = *e;
+	return 0;
+}
+
+/* Parses the header at the frontier and adds it to the directory when it
+ * is a data page. The caller makes sure front_row is known. */
+static int discover_one(pv_chunk *c, size_t want, pv_err *err)
+{
+	if (c->front_off >= c->chunk_end ||
+	    (c->front_seen_data && c->front_values >= c->cm->num_values)) {
+		c->dir_complete = true;
+		return 0;
+	}
+	int rc = read_header(c, c->front_off, want, err);
+	if (rc)
+		return page_fail(c->front_pageno, rc, err);
+	c->stats.headers_walked++;
+	const pv_page_header *h = &c->hdr;
+	if (h->type == PV_PAGE_DICTIONARY) {
+		if (c->front_seen_data || (c->dict_offset >= 0 && c->dict_offset != c->front_off))
+			return page_fail(c->front_pageno,
+					 pv_err_set(err, PV_ECORRUPT, "a second dictionary page"), err);
+		c->dict_offset = c->front_off;
+		c->dict_pageno = c->front_pageno;
+	} else if (h->type == PV_PAGE_DATA || h->type == PV_PAGE_DATA_V2) {
+		int64_t nv = h->type == PV_PAGE_DATA ? h->data_page_header.num_values
+						      : h->data_page_header_v2.num_values;
+		page_ent e = { .offset = c->front_off,
+			       .first_row = c->front_row,
+			       .n_rows = pv_page_rows(h, c->max_rep),
+			       .total_len = (int64_t)c->hdr_len + h->compressed_page_size,
+			       .pageno = c->front_pageno };
+		if (nv > c->cm->num_values - c->front_values)
+			return page_fail(c->front_pageno,
+					 pv_err_set(err, PV_ECORRUPT,
+						    "data pages hold more than the column chunk's %lld values",
+						    (long long)c->cm->num_values), err);
+		if ((rc = dir_push(c, &e, err)))
+			return rc;
+		c->front_values += nv;
+		c->front_seen_data = true;
+		c->front_row = e.n_rows >= 0 ? c->front_row + e.n_rows : -1;
+	}
+	c->front_off += (int64_t)c->hdr_len + h->compressed_page_size;
+	c->front_pageno++;
+	return 0;
+}
+
+/* Levels of one kind from a v1 page: RLE with its length prefix, or the
+ * old BIT_PACKED; *used gets the bytes they took. */
+static int v1_levels(int encoding, const uint8_t *p, size_t len, int64_t n, int max,
+		     int16_t *out, size_t *used, pv_err *err)
+{
+	unsigned w = pv_level_width(max);
+	int rc;
+	if (encoding == PV_ENC_RLE) {
+		pv_rle r;
+		rc = pv_rle_init_prefixed(&r, p, len, w, n, used, err);
+		if (!rc)
+			rc = pv_rle_get_levels(&r, out, (size_t)n, (int16_t)max, err);
+	} else if (encoding == PV_ENC_BIT_PACKED) {
+		pv_bitpacked b;
+		rc = pv_bitpacked_init(&b, p, len, w, n, used, err);
+		if (!rc)
+			rc = pv_bitpacked_get_levels(&b, out, (size_t)n, (int16_t)max, err);
+	} else {
+		rc = pv_err_set(err, PV_ECORRUPT, "level encoding '%s' is neither RLE nor BIT_PACKED",
+				pv_encoding_name(encoding));
+	}
+	return rc;
+}
+
+static int v2_levels(const uint8_t *p, size_t len, int64_t n, int max, int16_t *out, pv_err *err)
+{
+	pv_rle r;
+	int rc = pv_rle_init(&r, p, len, pv_level_width(max), n, err);
+	if (!rc)
+		rc = pv_rle_get_levels(&r, out, (size_t)n, (int16_t)max, err);
+	return rc;
+}
+
+static int levels_room(pv_chunk *c, int64_t n, pv_err *err)
+{
+	size_t bytes = (size_t)n * sizeof(int16_t);
+	int rc = 0;
+	if (c->max_def > 0)
+		rc = scratch_room((void **)&c->pdef, &c->pdef_cap, bytes, err);
+	if (!rc && c->max_rep > 0)
+		rc = scratch_room((void **)&c->prep, &c->prep_cap, bytes, err);
+	return rc;
+}
+
+/* Fetches, checks, decompresses data page dir[idx] and decodes its
+ * levels; values are decoded later, on demand. */
+static int load_page_inner(pv_chunk *c, size_t idx, size_t want, pv_err *err)
+{
+	page_ent *e = &c->dir[idx];
+	unload(c);
+	size_t guess = e->total_len > 0 ? (size_t)e->total_len : HEADER_GUESS;
+	int rc = read_header(c, e->offset, want > guess ? want : guess, err);
+	if (rc)
+		return rc;
+	const pv_page_header *h = &c->hdr;
+	bool v2 = h->type == PV_PAGE_DATA_V2;
+	if (h->type != PV_PAGE_DATA && !v2)
+		return pv_err_set(err, PV_ECORRUPT, "expected a data page, found '%s'",
+				  pv_page_type_name(h->type));
+	int64_t n = v2 ? h->data_page_header_v2.num_values : h->data_page_header.num_values;
+	int encoding = v2 ? h->data_page_header_v2.encoding : h->data_page_header.encoding;
+	/* What one level may cost: two bytes per level array, and the Arrow
+	 * width of a value (a byte array's view while decoding). */
+	size_t per = (size_t)2 * ((c->max_def > 0) + (c->max_rep > 0));
+	size_t vw = c->lt.width > MAX_DECODED_WIDTH ? c->lt.width : MAX_DECODED_WIDTH;
+	if (vw > per)
+		per = vw;
+	size_t cost;
+	if (!pv_mul_size((size_t)n, per, &cost) || cost > c->page_cap)
+		return pv_err_set(err, PV_ELIMIT, "page of %lld values exceeds the page cap of %zu bytes",
+				  (long long)n, c->page_cap);
+	if (dict_encoded(encoding) && !c->have_dict) {
+		int64_t off = e->offset;
+		if ((rc = ensure_dict(c, err)))
+			return rc;
+		/* the dictionary used the window: parse this page's header again */
+		if ((rc = read_header(c, off, guess, err)))
+			return rc;
+		h = &c->hdr;
+	}
+	size_t hlen = c->hdr_len, comp = (size_t)h->compressed_page_size;
+	size_t ulen = (size_t)h->uncompressed_page_size;
+	const uint8_t *p;
+	if ((rc = fetch(c, e->offset, hlen + comp, 0, &p, err)))
+		return rc;
+	const uint8_t *body = p + hlen;
+	if ((rc = check_crc(c, body, comp, err)))
+		return rc;
+	if ((rc = levels_room(c, n, err)))
+		return rc;
+	c->cur_v2 = v2;
+	c->encoding = encoding;
+	if (!v2) {
+		const uint8_t *data;
+		if ((rc = inflate_body(c, true, body, comp, ulen, &data, err)))
+			return rc;
+		size_t used = 0, pos = 0;
+		if (c->max_rep > 0 && n > 0) {
+			rc = v1_levels(h->data_page_header.repetition_level_encoding, data, ulen, n,
+				       c->max_rep, c->prep, &used, err);
+			if (rc) {
+				pv_err_prefix(err, "repetition levels");
+				return rc;
+			}
+			pos += used;
+		}
+		if (c->max_def > 0 && n > 0) {
+			rc = v1_levels(h->data_page_header.definition_level_encoding, data + pos,
+				       ulen - pos, n, c->max_def, c->pdef, &used, err);
+			if (rc) {
+				pv_err_prefix(err, "definition levels");
+				return rc;
+			}
+			pos += used;
+		}
+		c->vals = data + pos;
+		c->vals_len = ulen - pos;
+	} else {
+		const pv_data_page_header_v2 *h2 = &h->data_page_header_v2;
+		size_t rl = (size_t)h2->repetition_levels_byte_length;
+		size_t dl = (size_t)h2->definition_levels_byte_length;
+		if (rl + dl > comp || rl + dl > ulen)
+			return pv_err_set(err, PV_ECORRUPT, "levels of %zu bytes exceed the page of %zu bytes",
+					  rl + dl, comp < ulen ? comp : ulen);
+		if (c->max_def == 0 && h2->num_nulls > 0)
+			return pv_err_set(err, PV_ECORRUPT, "required column holds %d nulls", h2->num_nulls);
+		if (c->max_rep > 0 && (rc = v2_levels(body, rl, n, c->max_rep, c->prep, err))) {
+			pv_err_prefix(err, "repetition levels");
+			return rc;
+		}
+		if (c->max_def > 0 && (rc = v2_levels(body + rl, dl, n, c->max_def, c->pdef, err))) {
+			pv_err_prefix(err, "definition levels");
+			return rc;
+		}
+		const uint8_t *data;
+		rc = inflate_body(c, h2->is_compressed, body + rl + dl, comp - rl - dl, ulen - rl - dl,
+				  &data, err);
+		if (rc)
+			return rc;
+		c->vals = data;
+		c->vals_len = ulen - rl - dl;
+	}
+	c->pg_levels = n;
+	int64_t nonnull = n;
+	if (c->max_def > 0) {
+		nonnull = 0;
+		const int16_t *d = c->pdef;
+		int16_t md = (int16_t)c->max_def;
+		for (int64_t i = 0; i < n; i++)
+			nonnull += d[i] == md;
+	}
+	c->pg_nonnull = nonnull;
+	int64_t rows = n;
+	if (c->max_rep > 0) {
+		rows = 0;
+		const int16_t *r = c->prep;
+		for (int64_t i = 0; i < n; i++)
+			rows += r[i] == 0;
+		if (n > 0 && r[0] != 0) {
+			if (idx == 0)
+				return pv_err_set(err, PV_ECORRUPT,
+						  "repetition levels start at %d: a column chunk must start with a row",
+						  r[0]);
+			if (v2 || c->dir_from_oi)
+				return pv_err_set(err, PV_ECORRUPT,
+						  "page starts inside a row (repetition level %d)", r[0]);
+		}
+	}
+	if (v2 && h->data_page_header_v2.num_rows != rows)
+		return pv_err_set(err, PV_ECORRUPT, "page header says %d rows, its levels hold %lld",
+				  h->data_page_header_v2.num_rows, (long long)rows);
+	if (e->n_rows >= 0 && e->n_rows != rows)
+		return pv_err_set(err, PV_ECORRUPT, "offset index says the page holds %lld rows, its levels hold %lld",
+				  (long long)e->n_rows, (long long)rows);
+	if (e->n_rows < 0) {
+		e->n_rows = rows;
+		if (!c->dir_from_oi && idx == c->n_dir - 1)
+			c->front_row = e->first_row + rows;
+	}
+	if (e->total_len < 0)
+		e->total_len = (int64_t)(hlen + comp);
+	c->cur = (int64_t)idx;
+	c->stats.pages_loaded++;
+	return 0;
+}
+
+static int load_page(pv_chunk *c, size_t idx, size_t want, pv_err *err)
+{
+	c->dict_failed = false;
+	int rc = load_page_inner(c, idx, want, err);
+	if (rc) {
+		int64_t pageno = c->dir[idx].pageno;
+		unload(c);
+		c->positioned = false;
+		/* a broken dictionary names its own page */
+		return c->dict_failed ? rc : page_fail(pageno, rc, err);
+	}
+	return 0;
+}
+
+/* Loads the data page after the current one (discovering it if needed);
+ * *eof when there is none. */
+static int next_page(pv_chunk *c, bool *eof, pv_err *err)
+{
+	*eof = false;
+	size_t idx = (size_t)(c->cur + 1);
+	while (idx >= c->n_dir) {
+		if (c->dir_complete) {
+			*eof = true;
+			return 0;
+		}
+		int rc = discover_one(c, READAHEAD, err);
+		if (rc)
+			return rc;
+	}
+	return load_page(c, idx, READAHEAD, err);
+}
+
+/* Reads the OffsetIndex into the directory; a chunk without a usable one
+ * keeps walking headers. */
+static int try_offset_index(pv_chunk *c, pv_err *err)
+{
+	c->oi_tried = true;
+	if (!c->cc->has_offset_index_offset)
+		return 0;
+	pv_arena a;
+	pv_arena_init(&a, PV_PAGEINDEX_MAX_BYTES * 4);
+	pv_offset_index oi;
+	pv_err e2;
+	pv_err_clear(&e2);
+	c->stats.index_reads++;
+	int rc = pv_pageindex_read_offsets(c->src, c->cc, c->rg_rows, &a, &oi, &e2);
+	if (rc == PV_ENOMEM) {
+		pv_arena_release(&a);
+		return pv_err_set(err, PV_ENOMEM, "out of memory");
+	}
+	if (rc || oi.n_page_locations == 0 || oi.page_locations[0].offset < c->chunk_start) {
+		pv_arena_release(&a);
+		return 0;
+	}
+	size_t n = oi.n_page_locations;
+	page_ent *dir = malloc(n * sizeof *dir);
+	if (!dir) {
+		pv_arena_release(&a);
+		return no_mem(err);
+	}
+	int64_t base = oi.page_locations[0].offset > c->chunk_start ? 1 : 0;
+	for (size_t i = 0; i < n; i++) {
+		const pv_page_location *l = &oi.page_locations[i];
+		int64_t next = i + 1 < n ? oi.page_locations[i + 1].first_row_index : c->rg_rows;
+		dir[i] = (page_ent){ .offset = l->offset,
+				     .first_row = l->first_row_index,
+				     .n_rows = next - l->first_row_index,
+				     .total_len = l->compressed_page_size,
+				     .pageno = (int64_t)i + base };
+	}
+	pv_arena_release(&a);
+	unload(c);
+	c->positioned = false;
+	free(c->dir);
+	c->dir = dir;
+	c->n_dir = c->dir_cap = n;
+	c->dir_complete = true;
+	c->dir_from_oi = true;
+	return 0;
+}
+
+/* The directory entry of the page where row starts. */
+static int find_page(pv_chunk *c, int64_t row, size_t *out, pv_err *err)
+{
+	for (;;) {
+		if (c->n_dir > 0) {
+			size_t lo = 0, hi = c->n_dir;
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+				if (c->dir[mid].first_row <= row)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			if (lo > 0) {
+				size_t k = lo - 1;
+				page_ent *e = &c->dir[k];
+				if (e->n_rows >= 0 && row - e->first_row < e->n_rows) {
+					*out = k;
+					return 0;
+				}
+				if (e->n_rows < 0) {
+					/* only loading tells a nested v1 page's rows */
+					int rc = load_page(c, k, WALK_WINDOW, err);
+					if (rc)
+						return rc;
+					continue;
+				}
+			}
+		}
+		if (c->dir_complete) {
+			int64_t rows = 0;
+			if (c->n_dir > 0)
+				rows = c->dir[c->n_dir - 1].first_row + c->dir[c->n_dir - 1].n_rows;
+			return pv_err_set(err, PV_ECORRUPT, "column chunk ends after %lld rows, row %lld asked",
+					  (long long)rows, (long long)row);
+		}
+		if (!c->oi_tried) {
+			int rc = try_offset_index(c, err);
+			if (rc)
+				return rc;
+			continue;
+		}
+		int rc = discover_one(c, WALK_WINDOW, err);
+		if (rc)
+			return rc;
+	}
+}
+
+/* Non-null values among levels [a, b) of the current page. */
+static int64_t count_values(const pv_chunk *c, int64_t a, int64_t b)
+{
+	if (c->max_def == 0)
+		return b - a;
+	int64_t k = 0;
+	const int16_t *d = c->pdef;
+	int16_t md = (int16_t)c->max_def;
+	for (int64_t i = a; i < b; i++)
+		k += d[i] == md;
+	return k;
+}
+
+/* Moves past n row starts in the current page, stopping at the next row
+ * start (or the page end). Returns the rows passed. */
+static int64_t skip_rows_in_page(pv_chunk *c, int64_t n)
+{
+	int64_t a = c->pg_pos, b, passed;
+	if (c->max_rep == 0) {
+		int64_t avail = c->pg_levels - a;
+		passed = n < avail ? n : avail;
+		b = a + passed;
+	} else {
+		const int16_t *r = c->prep;
+		b = a;
+		passed = 0;
+		while (b < c->pg_levels) {
+			if (r[b] == 0) {
+				if (passed == n)
+					break;
+				passed++;
+			}
+			b++;
+		}
+	}
+	c->pg_vtarget += count_values(c, a, b);
+	c->pg_pos = b;
+	c->row += passed;
+	return passed;
+}
+
+int pv_chunk_seek(pv_chunk *c, int64_t row, pv_err *err)
+{
+	if (row < 0)
+		return pv_err_set(err, PV_EINVAL, "negative row %lld", (long long)row);
+	if (c->positioned && row == c->row)
+		return 0;
+	if (c->positioned && c->cur >= 0 && row > c->row) {
+		const page_ent *e = &c->dir[c->cur];
+		if (row - e->first_row < e->n_rows) {
+			skip_rows_in_page(c, row - c->row);
+			return 0;
+		}
+	}
+	c->positioned = false;
+	size_t idx = 0;
+	int rc = find_page(c, row, &idx, err);
+	if (rc)
+		return rc;
+	if ((int64_t)idx == c->cur) {
+		/* back to the page start; the decoder restarts if it ran ahead */
+		drop_decoder(c);
+		c->pg_pos = 0;
+		c->pg_vtarget = 0;
+	} else if ((rc = load_page(c, idx, 0, err))) {
+		return rc;
+	}
+	/* levels continuing the previous page's last row are not ours */
+	if (c->max_rep > 0) {
+		int64_t i = 0;
+		while (i < c->pg_levels && c->prep[i] != 0)
+			i++;
+		c->pg_vtarget = count_values(c, 0, i);
+		c->pg_pos = i;
+	}
+	c->row = c->dir[idx].first_row;
+	skip_rows_in_page(c, row - c->row);
+	c->positioned = true;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ values */
+
+static int ensure_decoder(pv_chunk *c, pv_err *err)
+{
+	if (c->dec_ready)
+		return 0;
+	pv_buf_reset(&c->scratch);
+	int rc = pv_decoder_init(&c->dec, c->encoding, c->lt.phys, c->lt.type_length, c->vals,
+				 c->vals_len, c->pg_nonnull, c->have_dict ? &c->dict : NULL,
+				 &c->scratch, err);
+	if (rc) {
+		pv_decoder_release(&c->dec);
+		return rc;
+	}
+	c->dec_ready = true;
+	c->pg_vpos = 0;
+	c->stats.pages_decoded++;
+	return 0;
+}
+
+/* Appends the next k values of the page (after the pending skip) to out. */
+static int decode_values(pv_chunk *c, int64_t k, pv_colbuf *out, pv_err *err)
+{
+	int rc = ensure_decoder(c, err);
+	if (rc)
+		return rc;
+	if (c->pg_vpos < c->pg_vtarget) {
+		int64_t s = c->pg_vtarget - c->pg_vpos;
+		if ((rc = pv_decoder_skip(&c->dec, (size_t)s, err)))
+			return rc;
+		c->stats.values_skipped += s;
+		c->pg_vpos = c->pg_vtarget;
+		pv_buf_reset(&c->scratch);
+	}
+	const pv_leaftype *lt = &c->lt;
+	size_t n = (size_t)k;
+	if (lt->conv == PV_ACONV_COPY || lt->conv == PV_ACONV_BOOL) {
+		if ((rc = values_reserve(out, n * lt->width, err)))
+			return rc;
+		if ((rc = pv_decoder_get(&c->dec, out->values + out->values_len, n, err)))
+			return rc;
+		out->values_len += n * lt->width;
+	} else if (lt->conv == PV_ACONV_BINARY) {
+		if ((rc = offsets_reserve(out, n, err)))
+			return rc;
+		/* Room for the bytes up front, from the page's (or dictionary's)
+		 * average value size, so the buffer rarely grows by copying. */
+		double avg = 0;
+		if (dict_encoded(c->encoding) && c->have_dict && c->dict.n_entries > 0)
+			avg = (double)c->dict_len / (double)c->dict.n_entries;
+		else if (c->pg_nonnull > 0)
+			avg = (double)c->vals_len / (double)c->pg_nonnull;
+		double want = avg * (double)n * 1.0625;
+		if (want > 0 && want < (double)(out->cap - out->values_len))
+			values_reserve(out, (size_t)want, NULL);
+		pv_bytes_view *v = (pv_bytes_view *)(void *)c->tmp;
+		for (size_t done = 0; done < n;) {
+			size_t m = n - done < BATCH ? n - done : BATCH;
+			if ((rc = pv_decoder_get(&c->dec, v, m, err)))
+				return rc;
+			size_t bytes = 0;
+			for (size_t i = 0; i < m; i++)
+				bytes += v[i].len;
+			if ((rc = values_reserve(out, bytes, err)))
+				return rc;
+			int32_t *off = out->offsets + out->n_values + done;
+			uint8_t *dst = out->values + out->values_len;
+			int32_t o = off[0];
+			for (size_t i = 0; i < m; i++) {
+				if (v[i].len)
+					memcpy(dst, v[i].ptr, v[i].len);
+				dst += v[i].len;
+				o += (int32_t)v[i].len;
+				off[i + 1] = o;
+			}
+			out->values_len += bytes;
+			pv_buf_reset(&c->scratch);
+			done += m;
+		}
+	} else {
+		size_t total;
+		if (!pv_mul_size(n, lt->width, &total))
+			return pv_err_set(err, PV_ELIMIT, "too many values in one batch");
+		if ((rc = values_reserve(out, total, err)))
+			return rc;
+		for (size_t done = 0; done < n;) {
+			size_t m = n - done < BATCH ? n - done : BATCH;
+			if ((rc = pv_decoder_get(&c->dec, c->tmp, m, err)))
+				return rc;
+			pv_arrowtype_convert(lt, c->tmp, m, out->values + out->values_len);
+			out->values_len += m * lt->width;
+			pv_buf_reset(&c->scratch);
+			done += m;
+		}
+	}
+	out->n_values += n;
+	c->pg_vpos += k;
+	c->pg_vtarget += k;
+	return 0;
+}
+
+/* Appends levels [a, b) of the current page and their values to out. */
+static int emit(pv_chunk *c, int64_t a, int64_t b, pv_colbuf *out, pv_err *err)
+{
+	if (b <= a)
+		return 0;
+	size_t n = (size_t)(b - a);
+	bool has_def = c->max_def > 0, has_rep = c->max_rep > 0;
+	int rc = levels_reserve(out, n, has_def, has_rep, err);
+	if (rc)
+		return rc;
+	if (has_def)
+		memcpy(out->def + out->n_levels, c->pdef + a, n * sizeof(int16_t));
+	if (has_rep)
+		memcpy(out->rep + out->n_levels, c->prep + a, n * sizeof(int16_t));
+	out->n_levels += n;
+	int64_t k = count_values(c, a, b);
+	if (k > 0 && (rc = decode_values(c, k, out, err)))
+		return rc;
+	return 0;
+}
+
+/* Whether the next page may continue the current page's last row. */
+static bool may_continue(const pv_chunk *c)
+{
+	return c->max_rep > 0 && c->cur >= 0 && !c->cur_v2 && !c->dir_from_oi;
+}
+
+int pv_chunk_read(pv_chunk *c, int64_t n_rows, pv_colbuf *out, pv_err *err)
+{
+	if (n_rows < 0)
+		return pv_err_set(err, PV_EINVAL, "negative row count %lld", (long long)n_rows);
+	int rc;
+	if (!c->positioned && (rc = pv_chunk_seek(c, c->row, err)))
+		return rc;
+	int64_t left = n_rows;
+	for (;;) {
+		if (c->cur < 0 || c->pg_pos >= c->pg_levels) {
+			if (left == 0 && !may_continue(c))
+				break;
+			bool eof;
+			if ((rc = next_page(c, &eof, err)))
+				goto fail;
+			if (eof) {
+				if (left > 0) {
+					rc = pv_err_set(err, PV_ECORRUPT,
+							"column chunk ends after %lld rows, %lld more asked",
+							(long long)c->row, (long long)left);
+					goto fail;
+				}
+				break;
+			}
+			continue;
+		}
+		int64_t a = c->pg_pos, b, started;
+		if (c->max_rep == 0) {
+			int64_t avail = c->pg_levels - a;
+			started = left < avail ? left : avail;
+			b = a + started;
+		} else {
+			const int16_t *r = c->prep;
+			b = a;
+			started = 0;
+			while (b < c->pg_levels) {
+				if (r[b] == 0) {
+					if (started == left)
+						break;
+					started++;
+				}
+				b++;
+			}
+		}
+		if ((rc = emit(c, a, b, out, err))) {
+			int64_t pageno = c->dir[c->cur].pageno;
+			page_fail(pageno, rc, err);
+			goto fail;
+		}
+		c->pg_pos = b;
+		c->row += started;
+		left -= started;
+		out->n_rows += started;
+		if (left == 0 && b < c->pg_levels)
+			break;
+	}
+	return 0;
+fail:
+	unload(c);
+	c->positioned = false;
+	return rc;
+}

@@ -1,0 +1,176 @@
+/*
+ * chunk.h - one column chunk read as rows: pages fetched, checked
+ * (sizes, CRC), decompressed, their levels decoded and their values
+ * decoded into Arrow's value layout; positioned at any row by the
+ * OffsetIndex or a header walk, skipping values instead of decoding them.
+ *
+ * A pv_chunk reader hands out a run of rows at a time as a pv_colbuf: the
+ * definition and repetition levels of those rows and their non-null
+ * values, dense, already converted as read/arrowtype.h says. Assembling
+ * nested arrays from that is read/assemble.h's job.
+ *
+ * Pages. Data pages v1 (levels inside the compressed body: RLE with a
+ * 4-byte length, or the old BIT_PACKED) and v2 (levels uncompressed in
+ * front with byte lengths in the header, the rest compressed only when
+ * is_compressed, possibly zero bytes), one dictionary page (PLAIN or
+ * PLAIN_DICTIONARY, decoded once and kept), index pages and unknown page
+ * types skipped. Every size is checked before anything is allocated: a
+ * page's compressed and uncompressed sizes and a dictionary's against
+ * max_page_bytes, and a page's value count against what its bytes and the
+ * cap allow (levels take 2 bytes a level and array, values their Arrow
+ * width); a page or header running past the chunk is PV_ECORRUPT.
+ * CRCs (CRC-32, zlib's crc32, over the page bytes after the header as
+ * stored, i.e. compressed, levels of v2 pages included) are checked when
+ * verify_crc is set and the page carries one.
+ *
+ * Rows. Flat columns have one row per level. In nested columns a row
+ * starts at each repetition level 0; pages of version 2 and of chunks with
+ * an OffsetIndex start at row boundaries (the spec requires it), v1 pages
+ * without one may continue the previous page's last row, which the reader
+ * follows. Seeking uses, in order: the pages already seen (a directory of
+ * each data page's offset, first row and row count); the OffsetIndex (read
+ * once, on the first seek that leaves the current page); a walk over page
+ * headers that skips bodies, counting rows from the headers where they
+ * tell (flat columns, v2 pages) and from decoded repetition levels where
+ * they do not (nested v1 pages: decompressed and levels decoded, values
+ * untouched). Inside a page, rows are skipped by counting levels and the
+ * values they hold are skipped with the decoders' skip functions, lazily:
+ * a page whose values are never read is never value-decoded.
+ *
+ * Leniency (the values stay unambiguous, so reading goes on):
+ *   - a chunk whose OffsetIndex cannot be read or is inconsistent with
+ *     the chunk is read by walking its page headers instead;
+ *   - bytes of a page after its values, and pages after the chunk's
+ *     num_values have been read, are ignored;
+ *   - a v2 page's level sections that the column cannot have (repetition
+ *     levels of a column without repeated fields, definition levels of a
+ *     required one) are skipped, unless num_nulls says a REQUIRED column
+ *     holds nulls (PV_ECORRUPT "required column holds N nulls"); a v1 page
+ *     of a required column has no definition levels to read, so one that
+ *     carries them fails on its values ("plain: ... the page has ...");
+ *   - the encoding layer's own leniencies (RLE bit width 0 means every
+ *     value is 0, as bad_data/ARROW-GH-43605 needs; runs longer than the
+ *     page's values are cut; see encoding/rle.h and encoding/delta.h);
+ *   - a v2 page's num_nulls is not checked against its levels (the levels
+ *     are what is read).
+ * Everything else is PV_ECORRUPT naming the page ("page 3: ..."):
+ * repetition levels that do not start a row at the start of the chunk
+ * ("repetition levels start at 1") or of a v2 or indexed page, levels
+ * above their maximum, fewer levels or values than the header says, a v2
+ * page whose num_rows disagrees with its levels, an OffsetIndex row count
+ * that disagrees with the page, a chunk that ends before the rows asked
+ * for, a negative dictionary size, dictionary indices out of range, a
+ * dictionary page after data pages or a second one, a dictionary-encoded
+ * page without a dictionary, uncompressed bodies whose sizes disagree.
+ * A dictionary page's own errors name the dictionary page.
+ *
+ * Memory: a reader holds its read window, the current page (decompressed
+ * bytes and levels) and the dictionary. Big scratch buffers go back to a
+ * small process-wide cache when a reader closes (at most 256 MiB, none
+ * under 1 MiB, mutex-guarded), so readers opened row group after row group
+ * reuse memory instead of faulting in fresh pages every time.
+ *
+ * Not thread-safe: one reader, one thread; readers of distinct chunks may
+ * share the source across threads. Includes base, format, io, codec,
+ * encoding and read/arrowtype.h.
+ */
+#ifndef PV_CHUNK_H
+#define PV_CHUNK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "format/meta.h"
+#include "format/schema.h"
+#include "io/source.h"
+#include "read/arrowtype.h"
+#include "read/pfile.h"
+
+/* ------------------------------------------------------------------ decoded rows */
+
+/* The rows a read produced for one column: levels, and the non-null
+ * values (def == max_def) in Arrow form, dense. Caller-owned:
+ * pv_colbuf_init / pv_colbuf_release; reads append. The arrays are plain
+ * malloc'd memory, so a consumer may take them over (set the pointer to
+ * NULL and the sizes to 0 before releasing). */
+typedef struct pv_colbuf {
+	int16_t *def;          /* n_levels levels; NULL when max_def is 0 (all 0) */
+	int16_t *rep;          /* n_levels levels; NULL when max_rep is 0 (all 0) */
+	size_t n_levels, levels_cap;
+	int64_t n_rows;        /* rows appended */
+	size_t n_values;       /* non-null values appended */
+	uint8_t *values;       /* fixed width: n_values * width bytes (BOOL: one byte
+	                        * per value); BINARY: the bytes of all values */
+	size_t values_len, values_cap;
+	int32_t *offsets;      /* BINARY: n_values + 1 offsets into values */
+	size_t offsets_cap;
+	size_t cap;            /* the most bytes values may hold (<= INT32_MAX for
+	                        * BINARY), and the levels too; PV_ELIMIT past it */
+} pv_colbuf;
+
+/* Empty buffers; cap 0 means PV_COLBUF_DEFAULT_CAP. */
+void pv_colbuf_init(pv_colbuf *b, size_t cap);
+/* Frees what it holds; NULL allowed. */
+void pv_colbuf_release(pv_colbuf *b);
+/* Forgets the contents, keeps the memory. */
+void pv_colbuf_reset(pv_colbuf *b);
+
+#define PV_COLBUF_DEFAULT_CAP ((size_t)INT32_MAX)
+
+/* ------------------------------------------------------------------ the reader */
+
+typedef struct pv_chunk_opts {
+	bool verify_crc;
+	size_t max_page_bytes; /* 0: 1 GiB */
+} pv_chunk_opts;
+
+/* What a reader did, for tests and benchmarks. */
+typedef struct pv_chunk_stats {
+	int64_t pages_loaded;      /* data pages fetched (and decompressed) */
+	int64_t pages_decoded;     /* data pages whose values were decoded (partly or whole) */
+	int64_t headers_walked;    /* headers parsed by seeks without loading the page */
+	int64_t values_skipped;    /* values passed over with a decoder's skip */
+	int64_t dict_loads;        /* dictionary pages decoded */
+	int64_t index_reads;       /* OffsetIndex reads */
+} pv_chunk_stats;
+
+typedef struct pv_chunk pv_chunk;
+
+/* Opens a reader on column `column` (leaf index) of row group
+ * `row_group` of pf, read through src (borrowed, as pf). opts may be NULL.
+ * No I/O happens here. Errors: PV_EINVAL for indices out of range;
+ * PV_EUNSUPPORTED for an encrypted chunk or one in another file;
+ * PV_ECORRUPT for a chunk outside the file; PV_ENOMEM. Free with
+ * pv_chunk_close. */
+int pv_chunk_open(pv_source *src, const pv_pfile *pf, size_t row_group, size_t column,
+		  const pv_chunk_opts *opts, pv_chunk **out, pv_err *err);
+
+/* NULL allowed. */
+void pv_chunk_close(pv_chunk *c);
+
+/* The leaf this reader reads and its Arrow type. */
+const pv_schema_node *pv_chunk_leaf(const pv_chunk *c);
+const pv_leaftype *pv_chunk_type(const pv_chunk *c);
+
+/* The row the next pv_chunk_read starts at. */
+int64_t pv_chunk_tell(const pv_chunk *c);
+
+/* Positions the reader at row `row` (0-based in the row group) so that the
+ * next read starts there. Forward moves within the current page only
+ * count levels; others find the page as the header comment says. Errors:
+ * PV_EINVAL for a negative row; PV_ECORRUPT "column chunk ends after N
+ * rows" when the chunk has fewer rows; the page errors ("page 4: ..."). */
+int pv_chunk_seek(pv_chunk *c, int64_t row, pv_err *err);
+
+/* Appends the next n_rows rows to out (levels, values, n_rows). Errors:
+ * PV_ECORRUPT "column chunk ends after N rows" when it runs out, and every
+ * page error, prefixed "page K: "; PV_ELIMIT when out's cap is reached;
+ * PV_EIO; PV_ENOMEM. After an error the reader re-seeks on its next use
+ * and out holds a partial result. */
+int pv_chunk_read(pv_chunk *c, int64_t n_rows, pv_colbuf *out, pv_err *err);
+
+pv_chunk_stats pv_chunk_stats_get(const pv_chunk *c);
+
+#endif
