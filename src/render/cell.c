@@ -4,6 +4,7 @@
  */
 #include "render/cell.h"
 
+#include <float.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdbool.h>
@@ -157,8 +158,13 @@ static int put_interval(pv_buf *out, const pv_value *v, pv_err *err)
 /* Shortest round-trip text of a finite double, formatted as DuckDB does. */
 static int put_double(pv_buf *out, double f, pv_err *err)
 {
+	/* The shortest digits that read back to f: any double with a decimal
+	 * form of k <= 15 digits rounds to that form padded with zeros at 15
+	 * digits (DBL_DIG), and the zeros are trimmed below, so 15, 16 and 17
+	 * are the only precisions worth trying. Subnormals carry fewer bits,
+	 * so for them every precision is tried. */
 	char e[40];
-	for (int p = 1; p <= 17; p++) {
+	for (int p = fabs(f) < DBL_MIN ? 1 : 15; p <= 17; p++) {
 		snprintf(e, sizeof e, "%.*e", p - 1, f);
 		if (strtod(e, NULL) == f)
 			break;
