@@ -51,17 +51,16 @@ int pv_rowmap_init(pv_rowmap *m, const pv_dataset *ds, pv_err *err)
 		if (!pf)
 			continue;
 		const pv_file_meta *meta = pf->meta;
+		/* pf->rows is the row groups' sum when they add up (they say
+		 * exactly where each row is, even where old parquet-rs wrote 0 as
+		 * the footer's count); when they do not (ok is false) it is the
+		 * footer's count, and those rows cannot be located. */
 		int64_t sum = 0;
 		bool ok = true;
-		for (size_t g = 0; g < meta->n_row_groups && ok; g++) {
-			int64_t n = meta->row_groups[g].num_rows;
-			ok = n >= 0 && !__builtin_add_overflow(sum, n, &sum);
-		}
-		/* Row groups that do not add up to the footer's count (old
-		 * parquet-rs wrote 0) still say exactly where each row is, so
-		 * they win; a negative count says nothing, and the file's rows
-		 * (as declared) cannot be read. */
-		int64_t rows = ok ? sum : meta->num_rows > 0 ? meta->num_rows : 0, end;
+		for (size_t g = 0; g < meta->n_row_groups && ok; g++)
+			ok = meta->row_groups[g].num_rows >= 0 &&
+			     !__builtin_add_overflow(sum, meta->row_groups[g].num_rows, &sum);
+		int64_t rows = pf->rows, end;
 		if (__builtin_add_overflow(at, rows, &end)) {
 			pv_rowmap_release(m);
 			return pv_err_set(err, PV_ELIMIT, "the dataset has more than %lld rows",
