@@ -19,57 +19,6 @@
 
 /* ------------------------------------------------------------------ helpers */
 
-typedef struct file_list {
-	char **paths;
-	size_t n, cap;
-} file_list;
-
-static void list_add(file_list *l, const char *p)
-{
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 64;
-		l->paths = realloc(l->paths, l->cap * sizeof *l->paths);
-		assert_non_null(l->paths);
-	}
-	l->paths[l->n++] = strdup(p);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Every *.parquet under dir, recursively, sorted. */
-static void list_parquet(file_list *l, const char *dir)
-{
-	DIR *d = opendir(dir);
-	if (!d)
-		return;
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		char p[1024];
-		snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
-		struct stat st;
-		if (stat(p, &st) != 0)
-			continue;
-		size_t n = strlen(de->d_name);
-		if (S_ISDIR(st.st_mode))
-			list_parquet(l, p);
-		else if (n > 8 && strcmp(de->d_name + n - 8, ".parquet") == 0)
-			list_add(l, p);
-	}
-	closedir(d);
-	qsort(l->paths, l->n, sizeof *l->paths, cmp_str);
-}
-
-static void list_free(file_list *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		free(l->paths[i]);
-	free(l->paths);
-}
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
 
@@ -256,10 +205,10 @@ static bool is_corrupt_checksum(const char *path)
 static void test_corpus_chunks(void **state)
 {
 	(void)state;
-	file_list l = { 0 };
+	pv_test_files l = { 0 };
 	char dir[1024];
-	list_parquet(&l, pv_test_file(dir, sizeof dir, "data"));
-	list_parquet(&l, pv_test_file(dir, sizeof dir, "shredded_variant"));
+	pv_test_list_parquet(&l, pv_test_file(dir, sizeof dir, "data"));
+	pv_test_list_parquet(&l, pv_test_file(dir, sizeof dir, "shredded_variant"));
 	assert_true(l.n > 50);
 	size_t n_chunks = 0;
 	for (size_t i = 0; i < l.n; i++) {
@@ -286,7 +235,7 @@ static void test_corpus_chunks(void **state)
 		close_file(&o);
 	}
 	assert_true(n_chunks > 300);
-	list_free(&l);
+	pv_test_files_free(&l);
 }
 
 /* ------------------------------------------------------------------ CRC */

@@ -19,52 +19,6 @@
 
 /* ------------------------------------------------------------------ helpers */
 
-typedef struct file_list {
-	char **paths;
-	size_t n, cap;
-} file_list;
-
-static void list_add(file_list *l, const char *p)
-{
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 64;
-		l->paths = realloc(l->paths, l->cap * sizeof *l->paths);
-		assert_non_null(l->paths);
-	}
-	l->paths[l->n++] = strdup(p);
-}
-
-/* Every *.parquet under dir, recursively (encrypted files end in
- * ".encrypted" and are left out). */
-static void list_parquet(file_list *l, const char *dir)
-{
-	DIR *d = opendir(dir);
-	if (!d)
-		return;
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		char p[1024];
-		snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
-		struct stat st;
-		if (stat(p, &st) != 0)
-			continue;
-		size_t n = strlen(de->d_name);
-		if (S_ISDIR(st.st_mode))
-			list_parquet(l, p);
-		else if (n > 8 && strcmp(de->d_name + n - 8, ".parquet") == 0)
-			list_add(l, p);
-	}
-	closedir(d);
-}
-
-static void list_free(file_list *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		free(l->paths[i]);
-	free(l->paths);
-}
 
 static uint8_t *slurp(const char *path, size_t *out_n)
 {
@@ -131,11 +85,11 @@ static int walk_all(pv_source *src, const pv_column_chunk *cc, int max_rep, walk
 
 static void test_corpus_walk(void **state)
 {
-	file_list l = { 0 };
+	pv_test_files l = { 0 };
 	char dir[1024];
-	list_parquet(&l, pv_test_file(dir, sizeof dir, "data"));
-	list_parquet(&l, pv_test_file(dir, sizeof dir, "variant"));
-	list_parquet(&l, pv_test_file(dir, sizeof dir, "shredded_variant"));
+	pv_test_list_parquet(&l, pv_test_file(dir, sizeof dir, "data"));
+	pv_test_list_parquet(&l, pv_test_file(dir, sizeof dir, "variant"));
+	pv_test_list_parquet(&l, pv_test_file(dir, sizeof dir, "shredded_variant"));
 	assert_true(l.n > 50);
 	walk_sum *s = malloc(sizeof *s);
 	size_t n_chunks = 0, n_with_oi = 0;
@@ -190,7 +144,7 @@ static void test_corpus_walk(void **state)
 	assert_true(n_chunks > 500);
 	assert_true(n_with_oi > 20);
 	free(s);
-	list_free(&l);
+	pv_test_files_free(&l);
 }
 
 /* Opens a corpus file and returns its pfile and source. */
@@ -334,9 +288,9 @@ static void test_odd_dictionary_offsets(void **state)
 
 static void test_bad_data(void **state)
 {
-	file_list l = { 0 };
+	pv_test_files l = { 0 };
 	char dir[1024];
-	list_parquet(&l, pv_test_file(dir, sizeof dir, "bad_data"));
+	pv_test_list_parquet(&l, pv_test_file(dir, sizeof dir, "bad_data"));
 	assert_true(l.n >= 5);
 	walk_sum *s = malloc(sizeof *s);
 	size_t n_errors = 0;
@@ -369,7 +323,7 @@ static void test_bad_data(void **state)
 	 * PARQUET-1481 fail here; the others are bad only in their data. */
 	assert_true(n_errors >= 3);
 	free(s);
-	list_free(&l);
+	pv_test_files_free(&l);
 }
 
 static void test_truncated(void **state)
