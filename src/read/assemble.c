@@ -402,6 +402,19 @@ static int count_slots(const pv_anode *a, const pv_colbuf *col, slots *s, pv_err
 
 /* A leaf where every level is a slot (no repeated ancestor, top-level
  * slots): slot i is level i, so no slot condition is evaluated. */
+/* Hands the column's decoded values buffer to an Arrow array (the column
+ * forgets it); a column without values gets a 1-byte buffer, since Arrow
+ * wants a non-NULL data buffer. NULL only when that malloc fails. */
+static uint8_t *take_values(pv_colbuf *col)
+{
+	uint8_t *data = col->values;
+	if (!data)
+		return malloc(1);
+	col->values = NULL;
+	col->values_cap = col->values_len = 0;
+	return data;
+}
+
 static int asm_leaf_flat(pv_colbuf *col, const pv_anode *a, struct ArrowArray *out, pv_err *err)
 {
 	const int16_t *d = col->def;
@@ -458,22 +471,16 @@ static int asm_leaf_flat(pv_colbuf *col, const pv_anode *a, struct ArrowArray *o
 			}
 		}
 		pv_aarray_set_buffer(out, 1, offs);
-		uint8_t *data = col->values;
-		if (data) {
-			col->values = NULL;
-			col->values_cap = col->values_len = 0;
-		} else if (!(data = malloc(1))) {
+		uint8_t *data = take_values(col);
+		if (!data)
 			goto nomem;
-		}
 		pv_aarray_set_buffer(out, 2, data);
 		return 0;
 	}
 	size_t w = lt->width;
 	uint8_t *vals;
 	if (dense && col->values) {
-		vals = col->values;
-		col->values = NULL;
-		col->values_cap = col->values_len = 0;
+		vals = take_values(col);
 	} else {
 		size_t bytes;
 		if (!pv_mul_size((size_t)n, w, &bytes) || !(vals = calloc(bytes ? bytes : 1, 1)))
@@ -583,22 +590,16 @@ static int asm_leaf(const asm_ctx *x, const pv_anode *a, int64_t expect, struct 
 			}
 		}
 		pv_aarray_set_buffer(out, 1, offs);
-		uint8_t *data = col->values;
-		if (data) {
-			col->values = NULL;
-			col->values_cap = col->values_len = 0;
-		} else if (!(data = malloc(1))) {
+		uint8_t *data = take_values(col);
+		if (!data)
 			goto nomem;
-		}
 		pv_aarray_set_buffer(out, 2, data);
 		return 0;
 	}
 	size_t w = lt->width;
 	uint8_t *vals;
 	if (dense && col->values) {
-		vals = col->values;
-		col->values = NULL;
-		col->values_cap = col->values_len = 0;
+		vals = take_values(col);
 	} else {
 		size_t bytes;
 		if (!pv_mul_size((size_t)n, w, &bytes))
