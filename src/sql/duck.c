@@ -2,11 +2,14 @@
  * duck.c - loads libduckdb.so at run time and runs SQL through DuckDB's C
  * API: sessions, statements, and results streamed chunk by chunk as text.
  *
- * A SELECT is rewritten as SELECT COLUMNS(*)::VARCHAR FROM (<it>) so that
- * DuckDB renders every value (the oracle for differential tests must print
- * what DuckDB prints) and the result streams; other statements run as they
- * are and their small results are read cell by cell. Includes base/ and
- * sql/duckdb_api.h only; never DuckDB's own duckdb.h.
+ * For text results (pv_duck_query) a SELECT is rewritten as SELECT
+ * COLUMNS(*)::VARCHAR FROM (<it>) so that DuckDB renders every value (the
+ * oracle for differential tests must print what DuckDB prints) and the
+ * result streams; other statements run as they are and their small results
+ * are read cell by cell. Arrow results (pv_duck_query_arrow) run the last
+ * statement as it is, streamed, and convert each chunk with DuckDB's own
+ * Arrow converter. Includes base/ and sql/duckdb_api.h only; never
+ * DuckDB's own duckdb.h.
  */
 #include "sql/duck.h"
 
@@ -21,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/arrowc.h"
 #include "base/buf.h"
 #include "base/checked.h"
 #include "sql/duckdb_api.h"
@@ -484,6 +488,9 @@ struct pv_duck_result {
 	duckdb_result res;
 	bool has_res;
 	bool streaming;       /* every column VARCHAR, read from chunks */
+	bool arrow;           /* pv_duck_query_arrow: read with next_batch only */
+	bool batches;         /* pv_duck_result_next_batch was called */
+	duckdb_arrow_options aopts; /* NULL until the schema or a batch needs it */
 	size_t n_cols;
 	char **names;         /* n_cols owned copies */
 
@@ -574,7 +581,133 @@ static int try_wrapped(pv_duck_result *r, const char *s, size_t n, pv_err *err)
 	return rc ? rc : setup_columns(r, err);
 }
 
-int pv_duck_query(pv_duck *d, const char *sql, pv_duck_result **out, pv_err *err)
+/* Whether DuckDB's Arrow form of type t (or of a type inside it) loses
+ * what the value is: UNION has no form the renderers read, TIME WITH TIME
+ * ZONE drops its offset, BIT and VARINT become opaque bytes, UHUGEINT
+ * past 2^127 turns negative. Those columns are cast to text instead. */
+static bool arrow_lossy(duckdb_logical_type t, int depth)
+{
+	if (!t || depth > 64)
+		return false;
+	duckdb_type id = api.get_type_id(t);
+	duckdb_logical_type kids[2] = { NULL, NULL };
+	bool lossy = false;
+	switch (id) {
+	case DUCKDB_TYPE_UNION:
+	case DUCKDB_TYPE_BIT:
+	case DUCKDB_TYPE_TIME_TZ:
+	case DUCKDB_TYPE_UHUGEINT:
+	case DUCKDB_TYPE_VARINT:
+		return true;
+	case DUCKDB_TYPE_LIST:
+		kids[0] = api.list_type_child_type(t);
+		break;
+	case DUCKDB_TYPE_ARRAY:
+		kids[0] = api.array_type_child_type(t);
+		break;
+	case DUCKDB_TYPE_MAP:
+		kids[0] = api.map_type_key_type(t);
+		kids[1] = api.map_type_value_type(t);
+		break;
+	case DUCKDB_TYPE_STRUCT:
+		for (idx_t i = 0, n = api.struct_type_child_count(t); i < n && !lossy; i++) {
+			duckdb_logical_type c = api.struct_type_child_type(t, i);
+			lossy = arrow_lossy(c, depth + 1);
+			if (c)
+				api.destroy_logical_type(&c);
+		}
+		return lossy;
+	default:
+		return false;
+	}
+	for (int k = 0; k < 2; k++) {
+		if (!lossy)
+			lossy = arrow_lossy(kids[k], depth + 1);
+		if (kids[k])
+			api.destroy_logical_type(&kids[k]);
+	}
+	return lossy;
+}
+
+/* Appends s as a SQL quoted name. */
+static int put_name(pv_buf *b, const char *s, pv_err *err)
+{
+	int rc = pv_buf_putc(b, '"', err);
+	for (const char *p = s; rc == 0 && *p; p++)
+		rc = *p == '"' ? pv_buf_puts(b, "\"\"", err) : pv_buf_putc(b, *p, err);
+	return rc ? rc : pv_buf_putc(b, '"', err);
+}
+
+/* When columns of stmt (the text s, n bytes) are lossy in Arrow, prepares
+ * the query again with those columns cast to VARCHAR into *out. Leaves
+ * *out NULL when there is nothing to cast or DuckDB will not take the
+ * statement as a subquery. */
+static int prepare_castless(pv_duck *d, duckdb_prepared_statement stmt, const char *s,
+	size_t n, duckdb_prepared_statement *out, pv_err *err)
+{
+	*out = NULL;
+	pv_buf q;
+	pv_buf_init(&q, 0);
+	int rc = 0;
+	bool any = false;
+	idx_t n_cols = api.prepared_statement_column_count(stmt);
+	for (idx_t i = 0; i < n_cols && !rc; i++) {
+		duckdb_logical_type t = api.prepared_statement_column_logical_type(stmt, i);
+		bool lossy = arrow_lossy(t, 0);
+		if (t)
+			api.destroy_logical_type(&t);
+		const char *name = api.prepared_statement_column_name(stmt, i);
+		if (!lossy || !name)
+			continue;
+		rc = pv_buf_puts(&q, any ? ", CAST(" : "SELECT * REPLACE (CAST(", err);
+		if (!rc)
+			rc = put_name(&q, name, err);
+		if (!rc)
+			rc = pv_buf_puts(&q, " AS VARCHAR) AS ", err);
+		if (!rc)
+			rc = put_name(&q, name, err);
+		any = true;
+	}
+	/* the newline before ')' ends a trailing "--" comment */
+	if (!rc && any && n <= INT_MAX)
+		rc = pv_buf_printf(&q, err, ") FROM (\n%.*s\n)", (int)n, s);
+	if (!rc && any && n <= INT_MAX &&
+		api.prepare(d->conn, q.data, out) == DuckDBError)
+		api.destroy_prepare(out);
+	pv_buf_release(&q);
+	return rc;
+}
+
+/* Runs the last extracted statement (index i of ex; its text s, n bytes,
+ * or NULL when it could not be told apart) streamed when DuckDB can
+ * stream it, for an Arrow result. */
+static int run_arrow(pv_duck_result *r, duckdb_extracted_statements ex, idx_t i, const char *s,
+	size_t n, pv_err *err)
+{
+	duckdb_prepared_statement stmt = NULL;
+	if (api.prepare_extracted_statement(r->d->conn, ex, i, &stmt) == DuckDBError) {
+		int rc = duck_error(err, api.prepare_error(stmt));
+		api.destroy_prepare(&stmt);
+		return rc;
+	}
+	if (s) {
+		duckdb_prepared_statement cast = NULL;
+		int rc = prepare_castless(r->d, stmt, s, n, &cast, err);
+		if (rc) {
+			api.destroy_prepare(&stmt);
+			return rc;
+		}
+		if (cast) {
+			api.destroy_prepare(&stmt);
+			stmt = cast;
+		}
+	}
+	r->stmt = stmt;
+	int rc = run_streaming(r, stmt, err);
+	return rc ? rc : setup_columns(r, err);
+}
+
+static int run_query(pv_duck *d, const char *sql, bool arrow, pv_duck_result **out, pv_err *err)
 {
 	assert(d && sql && out);
 	*out = NULL;
@@ -582,6 +715,7 @@ int pv_duck_query(pv_duck *d, const char *sql, pv_duck_result **out, pv_err *err
 	if (!r)
 		return pv_err_set(err, PV_ENOMEM, "out of memory");
 	r->d = d;
+	r->arrow = arrow;
 	pv_buf_init(&r->row, ROW_TEXT_CAP);
 
 	duckdb_extracted_statements ex = NULL;
@@ -618,8 +752,14 @@ int pv_duck_query(pv_duck *d, const char *sql, pv_duck_result **out, pv_err *err
 
 	const char *last;
 	size_t last_n;
+	bool split = last_statement(sql, (size_t)n, &last, &last_n);
+	if (arrow) {
+		rc = run_arrow(r, ex, n - 1, split ? last : NULL, split ? last_n : 0, err);
+		api.destroy_extracted(&ex);
+		goto out;
+	}
 	rc = 1;
-	if (last_statement(sql, (size_t)n, &last, &last_n))
+	if (split)
 		rc = try_wrapped(r, last, last_n, err);
 	if (rc == 1) {
 		/* not a query DuckDB takes as a subquery: run it as it is */
@@ -648,6 +788,16 @@ out:
 	}
 	*out = r;
 	return 0;
+}
+
+int pv_duck_query(pv_duck *d, const char *sql, pv_duck_result **out, pv_err *err)
+{
+	return run_query(d, sql, false, out, err);
+}
+
+int pv_duck_query_arrow(pv_duck *d, const char *sql, pv_duck_result **out, pv_err *err)
+{
+	return run_query(d, sql, true, out, err);
 }
 
 size_t pv_duck_result_ncols(const pv_duck_result *r)
@@ -747,6 +897,8 @@ static int next_materialized(pv_duck_result *r, pv_err *err)
 int pv_duck_result_next(pv_duck_result *r, bool *out_has_row, pv_err *err)
 {
 	*out_has_row = false;
+	if (r->arrow || r->batches)
+		return pv_err_set(err, PV_EINVAL, "rows of this result are read as arrow batches");
 	r->has_row = false;
 	pv_buf_reset(&r->row);
 	if (r->n_cols == 0)
@@ -779,10 +931,118 @@ const char *pv_duck_result_text(const pv_duck_result *r, size_t col)
 	return pv_duck_result_value(r, col, NULL);
 }
 
+/* ------------------------------------------------------------------ */
+/* Arrow                                                               */
+/* ------------------------------------------------------------------ */
+
+/* Takes DuckDB's error data: 0 when there is none, else its message. */
+static int take_error_data(duckdb_error_data e, const char *what, pv_err *err)
+{
+	if (!e)
+		return 0;
+	int rc = 0;
+	if (api.error_data_has_error(e)) {
+		rc = duck_error(err, api.error_data_message(e));
+		pv_err_prefix(err, "%s", what);
+	}
+	api.destroy_error_data(&e);
+	return rc;
+}
+
+static int arrow_options(pv_duck_result *r, pv_err *err)
+{
+	if (!r->aopts)
+		r->aopts = api.result_get_arrow_options(&r->res);
+	if (!r->aopts)
+		return pv_err_set(err, PV_EINTERNAL, "duckdb gave no arrow options");
+	return 0;
+}
+
+static void release_empty_schema(struct ArrowSchema *s)
+{
+	s->release = NULL;
+}
+
+int pv_duck_result_schema(pv_duck_result *r, struct ArrowSchema *out, pv_err *err)
+{
+	assert(r && out);
+	memset(out, 0, sizeof *out);
+	if (!r->has_res || r->n_cols == 0) {
+		out->format = "+s";
+		out->name = "";
+		out->release = release_empty_schema;
+		return 0;
+	}
+	int rc = arrow_options(r, err);
+	if (rc)
+		return rc;
+	duckdb_logical_type *types = calloc(r->n_cols, sizeof *types);
+	if (!types)
+		return pv_err_set(err, PV_ENOMEM, "out of memory");
+	for (size_t i = 0; i < r->n_cols && !rc; i++)
+		if (!(types[i] = api.column_logical_type(&r->res, i)))
+			rc = pv_err_set(err, PV_EINTERNAL, "duckdb gave no type for column '%s'",
+				r->names[i]);
+	if (!rc)
+		rc = take_error_data(api.to_arrow_schema(r->aopts, types, (const char **)r->names,
+			r->n_cols, out), "arrow schema", err);
+	for (size_t i = 0; i < r->n_cols; i++)
+		if (types[i])
+			api.destroy_logical_type(&types[i]);
+	free(types);
+	if (rc && out->release)
+		out->release(out);
+	if (rc)
+		memset(out, 0, sizeof *out);
+	return rc;
+}
+
+int pv_duck_result_next_batch(pv_duck_result *r, struct ArrowArray *out, pv_err *err)
+{
+	assert(r && out);
+	memset(out, 0, sizeof *out);
+	if (r->has_row || (r->n_rows > 0 && !r->batches))
+		return pv_err_set(err, PV_EINVAL, "rows of this result are read as text");
+	r->batches = true;
+	if (!r->has_res || r->n_cols == 0 || r->done)
+		return 0;
+	int rc = arrow_options(r, err);
+	if (rc)
+		return rc;
+	duckdb_data_chunk chunk = NULL;
+	for (;;) {
+		chunk = api.fetch_chunk(r->res);
+		if (!chunk) {
+			r->done = true;
+			const char *why = api.result_error(&r->res);
+			return why ? duck_error(err, why) : 0;
+		}
+		if (api.data_chunk_get_size(chunk) > 0)
+			break;
+		api.destroy_data_chunk(&chunk);
+	}
+	/* the converter copies the values: the array outlives the chunk */
+	rc = take_error_data(api.data_chunk_to_arrow(r->aopts, chunk, out), "arrow batch", err);
+	api.destroy_data_chunk(&chunk);
+	if (rc) {
+		if (out->release)
+			out->release(out);
+		memset(out, 0, sizeof *out);
+		r->done = true;
+		return rc;
+	}
+	if (!out->release || out->length < 0)
+		return pv_err_set(err, PV_EINTERNAL, "duckdb produced an empty arrow batch");
+	r->n_rows += (size_t)out->length;
+	return 0;
+}
+
 void pv_duck_result_free(pv_duck_result *r)
 {
 	if (!r)
 		return;
+	if (r->aopts)
+		api.destroy_arrow_options(&r->aopts);
 	if (r->chunk)
 		api.destroy_data_chunk(&r->chunk);
 	if (r->has_res)
