@@ -165,12 +165,131 @@ const char *pv_duck_path(void)
 /* Errors                                                              */
 /* ------------------------------------------------------------------ */
 
+/* The position DuckDB gave with the last error on this thread. */
+static _Thread_local int64_t last_error_pos = -1;
+
+int64_t pv_duck_error_position(void)
+{
+	return last_error_pos;
+}
+
+/* Reads the JSON string at *p (just past its opening quote) into out,
+ * unescaped and cut to n - 1 bytes; leaves *p past the closing quote.
+ * False when the string is not closed. \u escapes other than ASCII
+ * become '?' (the message is for people, and stays one line). */
+static bool json_string(const char **p, char *out, size_t n)
+{
+	size_t j = 0;
+	const char *s = *p;
+	for (; *s && *s != '"'; s++) {
+		char c = *s;
+		if (c == '\\') {
+			s++;
+			switch (*s) {
+			case 'n': case 'r': case 't': c = ' '; break;
+			case 'b': case 'f': c = ' '; break;
+			case 'u': {
+				unsigned v = 0;
+				for (int k = 1; k <= 4; k++) {
+					char h = s[k];
+					if (!((h >= '0' && h <= '9') || (h >= 'a' && h <= 'f') ||
+						(h >= 'A' && h <= 'F')))
+						return false;
+					v = v * 16 + (unsigned)(h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
+				}
+				s += 4;
+				c = v >= 0x20 && v < 0x7f ? (char)v : (v < 0x20 ? ' ' : '?');
+				break;
+			}
+			case '\0':
+				return false;
+			default:
+				c = *s;
+			}
+		}
+		if (j + 1 < n)
+			out[j++] = c;
+	}
+	if (n)
+		out[j] = '\0';
+	if (*s != '"')
+		return false;
+	*p = s + 1;
+	return true;
+}
+
+/* Copies s into out (n > 0 bytes), cut to fit. */
+static void copy_cut(char *out, size_t n, const char *s)
+{
+	size_t l = strlen(s);
+	if (l >= n)
+		l = n - 1;
+	memcpy(out, s, l);
+	out[l] = '\0';
+}
+
+/* DuckDB's errors_as_json form: {"exception_type": "Binder",
+ * "exception_message": "...", "position": "42", ...}, every value a
+ * string. Fills type, message and *pos (-1 when absent); false when msg
+ * is not that. */
+static bool json_error(const char *msg, char *type, size_t n_type, char *text, size_t n_text,
+	int64_t *pos)
+{
+	*pos = -1;
+	type[0] = text[0] = '\0';
+	const char *p = msg;
+	/* the parser's errors come as "Parser Error: {...}" */
+	const char *wrapped = strstr(msg, " Error: {");
+	if (wrapped && wrapped - msg < 40)
+		p = wrapped + 8;
+	while (*p == ' ')
+		p++;
+	if (*p++ != '{')
+		return false;
+	for (;;) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		if (*p == '}')
+			break;
+		char key[64], val[PV_ERR_MSG_MAX];
+		if (*p++ != '"' || !json_string(&p, key, sizeof key))
+			return false;
+		while (*p == ' ')
+			p++;
+		if (*p++ != ':')
+			return false;
+		while (*p == ' ')
+			p++;
+		if (*p++ != '"' || !json_string(&p, val, sizeof val))
+			return false;
+		if (!strcmp(key, "exception_type"))
+			copy_cut(type, n_type, val);
+		else if (!strcmp(key, "exception_message"))
+			copy_cut(text, n_text, val);
+		else if (!strcmp(key, "position")) {
+			char *end;
+			long long v = strtoll(val, &end, 10);
+			if (*val && !*end && v >= 0)
+				*pos = v;
+		}
+	}
+	return type[0] != '\0';
+}
+
 /* DuckDB's message on one line with runs of white space squeezed (its
- * messages carry blank lines and a caret line under the query). */
+ * messages carry blank lines and a caret line under the query). Sessions
+ * ask for errors as JSON, which also gives the error's position. */
 static int duck_error(pv_err *err, const char *msg)
 {
 	if (!msg || !*msg)
 		msg = "duckdb failed without a message";
+	char type[64], text[PV_ERR_MSG_MAX], joined[PV_ERR_MSG_MAX + 80];
+	int64_t pos;
+	if (json_error(msg, type, sizeof type, text, sizeof text, &pos)) {
+		snprintf(joined, sizeof joined, "%s Error: %s", type, text);
+		msg = joined;
+	}
+	last_error_pos = pos;
 	int code = strncmp(msg, "Out of Memory Error", 19) == 0 ? PV_ELIMIT : PV_EINVAL;
 	char line[PV_ERR_MSG_MAX];
 	size_t j = 0;
@@ -318,7 +437,7 @@ int pv_duck_open(const pv_duck_opts *opts, pv_duck **out, pv_err *err)
 	}
 	/* progress is only tracked while DuckDB thinks a progress bar shows */
 	rc = pv_duck_exec(d, "SET enable_progress_bar = true; "
-		"SET enable_progress_bar_print = false", err);
+		"SET enable_progress_bar_print = false; SET errors_as_json = true", err);
 	if (!rc && o->restricted)
 		rc = restrict_session(d, o, err);
 	if (rc) {

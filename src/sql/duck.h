@@ -23,6 +23,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/arrowc.h"
 #include "base/err.h"
@@ -148,6 +149,12 @@ size_t pv_duck_result_nrows(const pv_duck_result *r);
 
 /* Frees the result and stops its query if it is still streaming. NULL ok. */
 void pv_duck_result_free(pv_duck_result *r);
+
+/* The byte offset into the SQL text (as passed to pv_duck_query,
+ * pv_duck_query_arrow or pv_duck_exec) that DuckDB reported with the last
+ * error on this thread, or -1 when it gave none. Error messages never
+ * carry DuckDB's "LINE 1: ..." context: this is where it points. */
+int64_t pv_duck_error_position(void);
 
 /* Asks the running query of d to stop; it then fails with DuckDB's
  * "interrupted" error. Thread-safe; harmless when nothing runs. NULL ok. */

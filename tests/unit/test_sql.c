@@ -294,6 +294,34 @@ static void test_arrow_statements(void **state)
 	pv_duck_close(d);
 }
 
+/* Errors are one line without DuckDB's "LINE 1:" context; the position
+ * it pointed at is a byte offset into the whole text. */
+static void test_error_position(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *sql, *msg;
+		int64_t pos;
+	} cases[] = {
+		{ "SELEC 2", "Parser Error: syntax error at or near \"SELEC\"", 0 },
+		{ "SELECT 'open", "Parser Error: unterminated quoted string at or near \"'open\"", 7 },
+		{ "SELECT 1;\nSELECT nope FROM range(3)",
+		  "Binder Error: Referenced column \"nope\" not found in FROM clause! "
+		  "Candidate bindings: \"range\"", 17 },
+		{ "SELECT error('no position')", "Invalid Input Error: no position", -1 },
+	};
+	pv_duck *d = open_plain();
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		pv_err e;
+		pv_duck_result *r = NULL;
+		assert_int_equal(pv_duck_query_arrow(d, cases[i].sql, &r, &e), PV_EINVAL);
+		assert_null(r);
+		assert_string_equal(e.msg, cases[i].msg);
+		assert_int_equal(pv_duck_error_position(), cases[i].pos);
+	}
+	pv_duck_close(d);
+}
+
 /* ---- sessions ---- */
 
 static char tmpdir[256];
@@ -516,6 +544,7 @@ int main(void)
 		cmocka_unit_test(test_arrow_streams),
 		cmocka_unit_test(test_arrow_late_error),
 		cmocka_unit_test(test_arrow_statements),
+		cmocka_unit_test(test_error_position),
 		cmocka_unit_test(test_session_views),
 		cmocka_unit_test(test_session_restricted),
 		cmocka_unit_test(test_session_dirs),
