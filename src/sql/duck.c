@@ -609,6 +609,7 @@ struct pv_duck_result {
 	bool streaming;       /* every column VARCHAR, read from chunks */
 	bool arrow;           /* pv_duck_query_arrow: read with next_batch only */
 	bool batches;         /* pv_duck_result_next_batch was called */
+	duckdb_statement_type stmt_type; /* arrow results: the last statement's */
 	duckdb_arrow_options aopts; /* NULL until the schema or a batch needs it */
 	size_t n_cols;
 	char **names;         /* n_cols owned copies */
@@ -822,6 +823,7 @@ static int run_arrow(pv_duck_result *r, duckdb_extracted_statements ex, idx_t i,
 		}
 	}
 	r->stmt = stmt;
+	r->stmt_type = api.prepared_statement_type(stmt);
 	int rc = run_streaming(r, stmt, err);
 	return rc ? rc : setup_columns(r, err);
 }
@@ -917,6 +919,90 @@ int pv_duck_query(pv_duck *d, const char *sql, pv_duck_result **out, pv_err *err
 int pv_duck_query_arrow(pv_duck *d, const char *sql, pv_duck_result **out, pv_err *err)
 {
 	return run_query(d, sql, true, out, err);
+}
+
+int pv_duck_copy(pv_duck *d, const char *sql, const char *path, const char *options,
+	int64_t *out_rows, pv_err *err)
+{
+	assert(d && sql && path);
+	if (out_rows)
+		*out_rows = 0;
+	duckdb_extracted_statements ex = NULL;
+	idx_t n = api.extract_statements(d->conn, sql, &ex);
+	int rc = 0;
+	if (n == 0) {
+		const char *why = api.extract_statements_error(ex);
+		rc = why ? duck_error(err, why)
+			 : pv_err_set(err, PV_EINVAL, "no statement to export");
+		api.destroy_extracted(&ex);
+		return rc;
+	}
+	for (idx_t i = 0; i + 1 < n && !rc; i++) {
+		duckdb_prepared_statement stmt = NULL;
+		duckdb_result res;
+		memset(&res, 0, sizeof res);
+		if (api.prepare_extracted_statement(d->conn, ex, i, &stmt) == DuckDBError) {
+			rc = duck_error(err, api.prepare_error(stmt));
+		} else {
+			if (api.execute_prepared(stmt, &res) == DuckDBError)
+				rc = duck_error(err, api.result_error(&res));
+			api.destroy_result(&res);
+		}
+		api.destroy_prepare(&stmt);
+	}
+	api.destroy_extracted(&ex);
+	if (rc)
+		return rc;
+	const char *last;
+	size_t last_n;
+	if (!last_statement(sql, (size_t)n, &last, &last_n) || last_n > INT_MAX)
+		return pv_err_set(err, PV_EINVAL, "cannot tell the last statement apart to export it");
+	pv_buf q;
+	pv_buf_init(&q, 0);
+	/* the newline before ')' ends a trailing "--" comment */
+	rc = pv_buf_printf(&q, err, "COPY (\n%.*s\n) TO ", (int)last_n, last);
+	if (!rc)
+		rc = put_literal(&q, path, err);
+	if (!rc && options && *options)
+		rc = pv_buf_printf(&q, err, " (%s)", options);
+	duckdb_result res;
+	memset(&res, 0, sizeof res);
+	if (!rc) {
+		if (api.query(d->conn, q.data, &res) == DuckDBError) {
+			rc = duck_error(err, api.result_error(&res));
+			/* a position inside the wrapped text means nothing to the user */
+			int64_t pos = last_error_pos - (int64_t)strlen("COPY (\n");
+			last_error_pos = pos >= 0 && pos < (int64_t)last_n ? (int64_t)(last - sql) + pos : -1;
+		} else if (out_rows && api.row_count(&res) > 0) {
+			char *v = api.value_varchar(&res, 0, 0);
+			*out_rows = v ? strtoll(v, NULL, 10) : 0;
+			if (v)
+				api.free(v);
+		}
+		api.destroy_result(&res);
+	}
+	pv_buf_release(&q);
+	return rc;
+}
+
+bool pv_duck_result_silent(const pv_duck_result *r)
+{
+	switch (r->stmt_type) {
+	case DUCKDB_STATEMENT_TYPE_PREPARE:
+	case DUCKDB_STATEMENT_TYPE_CREATE:
+	case DUCKDB_STATEMENT_TYPE_ALTER:
+	case DUCKDB_STATEMENT_TYPE_TRANSACTION:
+	case DUCKDB_STATEMENT_TYPE_VARIABLE_SET:
+	case DUCKDB_STATEMENT_TYPE_CREATE_FUNC:
+	case DUCKDB_STATEMENT_TYPE_DROP:
+	case DUCKDB_STATEMENT_TYPE_SET:
+	case DUCKDB_STATEMENT_TYPE_LOAD:
+	case DUCKDB_STATEMENT_TYPE_ATTACH:
+	case DUCKDB_STATEMENT_TYPE_DETACH:
+		return true;
+	default:
+		return r->n_cols == 0;
+	}
 }
 
 size_t pv_duck_result_ncols(const pv_duck_result *r)

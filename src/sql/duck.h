@@ -120,6 +120,23 @@ int pv_duck_result_schema(pv_duck_result *r, struct ArrowSchema *out, pv_err *er
  * pv_duck_exec, for an error or interruption while the query streams. */
 int pv_duck_result_next_batch(pv_duck_result *r, struct ArrowArray *out, pv_err *err);
 
+/* Runs the ';'-separated statements of sql, the last as
+ *     COPY (<last>) TO 'path' (<options>)
+ * so DuckDB writes its rows to path (options such as "FORMAT parquet,
+ * COMPRESSION zstd"; NULL for none). *out_rows (may be NULL) is the
+ * number of rows written. Errors: as for pv_duck_exec (a last statement
+ * that is no query is DuckDB's syntax error); PV_EINVAL when there is no
+ * statement. pv_duck_error_position points into sql. */
+int pv_duck_copy(pv_duck *d, const char *sql, const char *path, const char *options,
+		 int64_t *out_rows, pv_err *err);
+
+/* True when the result of pv_duck_query_arrow is only DuckDB's
+ * acknowledgement of a statement run for its effect (SET, CREATE, DROP,
+ * ALTER, transactions, PREPARE, LOAD, ATTACH, DETACH) or has no columns:
+ * a shell prints nothing for it. Queries, EXPLAIN, PRAGMA, CALL and the
+ * row counts of INSERT, UPDATE, DELETE and COPY are not silent. */
+bool pv_duck_result_silent(const pv_duck_result *r);
+
 /* Number of columns of the result (0 for a statement that returns none). */
 size_t pv_duck_result_ncols(const pv_duck_result *r);
 
