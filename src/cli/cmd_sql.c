@@ -453,6 +453,10 @@ int pv_cmd_sql(int argc, char **argv)
 	} else if (!sql && !shell) {
 		rc = read_text(stdin, "standard input", &text, &err);
 		sql = text.data;
+		if (!rc && sql[strspn(sql, " \t\r\n")] == '\0') {
+			code = pv_cli_usage("sql", "no QUERY given, and none on standard input");
+			goto finish;
+		}
 	}
 	if (rc)
 		goto finish;
