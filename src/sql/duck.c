@@ -776,8 +776,11 @@ static int prepare_castless(pv_duck *d, duckdb_prepared_statement stmt, const ch
 		bool lossy = arrow_lossy(t, 0);
 		if (t)
 			api.destroy_logical_type(&t);
-		const char *name = api.prepared_statement_column_name(stmt, i);
-		if (!lossy || !name)
+		if (!lossy)
+			continue;
+		/* the name is the caller's to free with duckdb_free */
+		char *name = (char *)api.prepared_statement_column_name(stmt, i);
+		if (!name)
 			continue;
 		rc = pv_buf_puts(&q, any ? ", CAST(" : "SELECT * REPLACE (CAST(", err);
 		if (!rc)
@@ -786,6 +789,7 @@ static int prepare_castless(pv_duck *d, duckdb_prepared_statement stmt, const ch
 			rc = pv_buf_puts(&q, " AS VARCHAR) AS ", err);
 		if (!rc)
 			rc = put_name(&q, name, err);
+		api.free(name);
 		any = true;
 	}
 	/* the newline before ')' ends a trailing "--" comment */
