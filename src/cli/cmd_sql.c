@@ -510,6 +510,12 @@ int pv_cmd_sql(int argc, char **argv)
 		.n_write_paths = tmp_abs ? 1 : 0,
 	};
 	rc = pv_sql_open(views, n_plans, &so, &d, &err);
+	if (rc == PV_EINVAL && !strncmp(err.msg, "duckdb refused option", 21)) {
+		/* --threads, --memory-limit or --temp-dir: the command line's */
+		code = pv_cli_usage("sql", "%s", err.msg);
+		rc = 0;
+		goto finish;
+	}
 	if (rc)
 		goto finish;
 	rc = pv_sqlrun_begin(d, isatty(STDERR_FILENO), &run, &err);

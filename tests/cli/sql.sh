@@ -34,7 +34,7 @@ status() {
 	fi
 }
 
-plan 72
+plan 77
 
 # ---- the corpus ----------------------------------------------------------
 F=$corpus/data/alltypes_plain.parquet
@@ -249,6 +249,17 @@ status "usage: --compression without .parquet output" 2 "$PV" sql "SELECT 1" --c
 status "usage: --as without NAME=PATH" 2 "$PV" sql --as "bad name=$F" "SELECT 1"
 status "usage: unknown output extension" 2 "$PV" sql "SELECT 1" -o "$tmp/x.xyz"
 status "usage: no query and no terminal for a shell" 2 "$PV" sql "$F" </dev/null
+status "usage: a --memory-limit DuckDB refuses" 2 "$PV" sql --memory-limit bogus "SELECT 1"
+same "usage: ... named" "$(cat "$tmp/err")" \
+	"parqview sql: duckdb refused option 'memory_limit' = 'bogus' (see 'parqview sql --help')"
+status "--memory-limit: a query past it is exit 3" 3 "$PV" sql --memory-limit 10MB --threads 1 \
+	"SELECT list(range) FROM range(100000000)"
+like "--memory-limit: ... DuckDB's out-of-memory message" "$(cat "$tmp/err")" '^parqview: Out of Memory Error: '
+mkdir "$tmp/spill"
+same "--temp-dir: a group-by past the memory limit completes (spill directory given)" \
+	"$("$PV" sql --memory-limit 100MB --threads 1 --temp-dir "$tmp/spill" --format csv \
+		"SELECT count(*) AS n FROM (SELECT range % 1000000 AS k, list(range) AS l FROM range(20000000) GROUP BY 1 ORDER BY k)")" \
+	"$(printf 'n\n1000000')"
 printf "CREATE TABLE t AS SELECT * FROM data;\n-- a comment\nSELECT count(*) AS n FROM t;\n" >"$tmp/q.sql"
 same "-f FILE runs every statement, prints the last" "$("$PV" sql "$F" -f "$tmp/q.sql" --format csv)" "$(printf 'n\n8')"
 same "SQL from a pipe" "$(printf 'SELECT 40 + 2 AS x;' | "$PV" sql --format csv)" "$(printf 'x\n42')"
