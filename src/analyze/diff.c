@@ -21,6 +21,7 @@
 
 #define DEFAULT_NULL_SHARE 0.01
 #define KV_SHOWN 60      /* bytes of a key-value value shown in a change */
+#define BOUND_SHOWN 40   /* bytes of a min or max shown in a change */
 #define NAME_MAX_CMP 256 /* longer names are never "similar" */
 
 struct pv_diff {
@@ -330,6 +331,10 @@ int pv_diff_classify_type(const pv_snap_field *old_f, const pv_snap_field *new_f
 		*why = "text to number";
 		return PV_CHANGE_BREAKING;
 	}
+	if (is_number(a.k) && is_number(b.k)) {
+		*why = "numeric type that cannot hold every old value";
+		return PV_CHANGE_BREAKING;
+	}
 	if (a.k == b.k && a.k == T_FIXED) {
 		*why = "fixed length changed";
 		return PV_CHANGE_BREAKING;
@@ -457,6 +462,19 @@ static void pct(char *out, size_t n, int64_t part, int64_t whole)
 	snprintf(out, n, "%.1f%%", whole ? 100.0 * (double)part / (double)whole : 0.0);
 }
 
+/* A bound cut for a one-line report (the snapshot keeps more). */
+static const char *shorten(const char *s, char *buf)
+{
+	size_t n = strlen(s);
+	if (n <= BOUND_SHOWN)
+		return s;
+	n = BOUND_SHOWN;
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	snprintf(buf, BOUND_SHOWN + 8, "%.*s…", (int)n, s);
+	return buf;
+}
+
 static void stats_changes(pv_diff *d, const pv_snap_field *o, const pv_snap_field *n)
 {
 	if (d->opts.no_stats || !o->has_stats || !n->has_stats || strcmp(o->type, n->type))
@@ -471,13 +489,16 @@ static void stats_changes(pv_diff *d, const pv_snap_field *o, const pv_snap_fiel
 			pct(os, sizeof os, x->n_nulls, x->n_values);
 			pct(ns, sizeof ns, y->n_nulls, y->n_values);
 			change(d, "null_share_changed", n->path, PV_CHANGE_INFO, os, ns,
-			       "share of NULLs moved by %.1f points (threshold %.1f)",
+			       "share of NULLs moved by %+.1f points (threshold %.1f)",
 			       100.0 * (sb - sa), 100.0 * d->opts.null_share_threshold);
 		}
 	}
 	if (x->has_minmax && y->has_minmax && (strcmp(x->min, y->min) || strcmp(x->max, y->max))) {
-		char *os = pv_arena_printf(&d->arena, d->err, "[%s, %s]", x->min, x->max);
-		char *ns = pv_arena_printf(&d->arena, d->err, "[%s, %s]", y->min, y->max);
+		char b1[BOUND_SHOWN + 8], b2[BOUND_SHOWN + 8], b3[BOUND_SHOWN + 8], b4[BOUND_SHOWN + 8];
+		char *os = pv_arena_printf(&d->arena, d->err, "[%s, %s]", shorten(x->min, b1),
+					   shorten(x->max, b2));
+		char *ns = pv_arena_printf(&d->arena, d->err, "[%s, %s]", shorten(y->min, b3),
+					   shorten(y->max, b4));
 		if (!os || !ns) {
 			d->rc = d->err ? d->err->code : PV_ENOMEM;
 			return;
@@ -490,6 +511,13 @@ static void stats_changes(pv_diff *d, const pv_snap_field *o, const pv_snap_fiel
 }
 
 static void compare_field(pv_diff *d, const pv_snap_field *o, const pv_snap_field *n, bool top);
+
+static const char *shape_word(const pv_snap_field *f)
+{
+	if (f->partition || f->shape == PV_SHAPE_PRIMITIVE)
+		return "a primitive";
+	return f->shape == PV_SHAPE_LIST ? "a list" : f->shape == PV_SHAPE_MAP ? "a map" : "a struct";
+}
 
 static void compare_children(pv_diff *d, const pv_snap_field *o, const pv_snap_field *n)
 {
@@ -526,8 +554,7 @@ static void compare_field(pv_diff *d, const pv_snap_field *o, const pv_snap_fiel
 	bool leaf_n = n->partition || n->shape == PV_SHAPE_PRIMITIVE;
 	if (leaf_o != leaf_n || (!leaf_o && o->shape != n->shape)) {
 		change(d, "shape_changed", n->path, PV_CHANGE_BREAKING, o->type, n->type,
-		       "%s became %s", leaf_o ? "a primitive" : pv_shape_name(o->shape),
-		       leaf_n ? "a primitive" : pv_shape_name(n->shape));
+		       "%s became %s", shape_word(o), shape_word(n));
 		return;
 	}
 	if (leaf_o) {
@@ -545,7 +572,7 @@ static void compare_field(pv_diff *d, const pv_snap_field *o, const pv_snap_fiel
 	else if (o->nullable != n->nullable) {
 		if (n->nullable)
 			change(d, "nullability_changed", n->path, PV_CHANGE_COMPATIBLE, "required",
-			       "optional", "required to optional: readers already read it as nullable");
+			       "optional", "required to optional: the column may now hold NULLs");
 		else
 			change(d, "nullability_changed", n->path, PV_CHANGE_INFO, "optional", "required",
 			       "optional to required: the data has no NULLs; writers that send NULLs now fail");
