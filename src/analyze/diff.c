@@ -10,19 +10,21 @@
 #include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/arena.h"
 #include "base/buf.h"
+#include "dataset/scan.h"
 #include "format/schema.h"
 #include "base/banned.h"
 
 #define DEFAULT_NULL_SHARE 0.01
 #define KV_SHOWN 60      /* bytes of a key-value value shown in a change */
 #define BOUND_SHOWN 40   /* bytes of a min or max shown in a change */
-#define NAME_MAX_CMP 256 /* longer names are never "similar" */
+#define NAME_MAX_CMP 64  /* longer names are never "similar" (the edit distance's cap) */
 
 struct pv_diff {
 	pv_arena arena;
@@ -370,26 +372,12 @@ static int name_distance(const char *x, const char *y)
 		return 0;
 	if (strstr(a, b) || strstr(b, a))
 		return 1;
-	size_t row[NAME_MAX_CMP + 1];
-	for (size_t j = 0; j <= nb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= na; i++) {
-		size_t diag = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= nb; j++) {
-			size_t up = row[j];
-			size_t best = diag + (a[i - 1] != b[j - 1]);
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
+	size_t dist = pv_scan_edit_distance(a, b);
+	if (dist == SIZE_MAX)
+		return -1;
 	size_t longer = na > nb ? na : nb;
 	size_t limit = longer / 3 ? longer / 3 : 1;
-	return row[nb] <= limit ? 1 + (int)row[nb] : -1;
+	return dist <= limit ? 1 + (int)dist : -1;
 }
 
 /* Same footer statistics: a strong hint that a leaf column moved. */
