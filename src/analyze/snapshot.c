@@ -556,7 +556,10 @@ static int from_dataset(pv_snapshot *s, builder *b, const pv_dataset *ds, const 
 		const pv_dataset_column *col = &ds->columns[c];
 		pv_snap_field *f = &s->columns[c];
 		if (col->is_partition) {
-			f->name = f->path = col->name;
+			/* the name lives in ds, which may be freed before the snapshot */
+			f->name = f->path = pv_arena_strndup(a, col->name, strlen(col->name), err);
+			if (!f->name)
+				return err ? err->code : PV_ENOMEM;
 			f->shape = PV_SHAPE_PRIMITIVE;
 			f->partition = true;
 			f->repetition = PV_REP_OPTIONAL;
