@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "base/checked.h"
+#include "render/dtoa.h"
 #include "base/banned.h"
 
 /* ---- schema ---- */
@@ -794,31 +795,31 @@ static uint16_t half_from_double(double d)
 	return sign | (uint16_t)((e - 1 + 15) << 10) | (uint16_t)(q - 1024.0);
 }
 
-/* The double of the shortest decimal that reads back to the same float16
- * or float32, so that printing the double shortest shows that decimal
- * ("0.1", not "0.10000000149011612"). */
-static bool reads_back(double v, int digits, bool half, uint16_t hbits, double *out)
+/* The double of the shortest decimal that reads back to the same float16,
+ * so that printing the double shortest shows that decimal ("0.1", not
+ * "0.0999755859375"); float32 has its fast version in render/dtoa.h. */
+static bool half_reads_back(double v, int digits, uint16_t hbits, double *out)
 {
 	char s[40];
 	snprintf(s, sizeof s, "%.*e", digits - 1, v);
 	*out = strtod(s, NULL);
-	return half ? half_from_double(*out) == hbits : strtof(s, NULL) == (float)v;
+	return half_from_double(*out) == hbits;
 }
 
-static double short_double(double v, bool half, uint16_t hbits)
+static double half_short(double v, uint16_t hbits)
 {
-	/* 9 digits always read back (5 for float16), and if p digits do,
-	 * p + 1 do: search for the fewest */
-	int lo = 1, hi = half ? 5 : 9;
+	/* 5 digits always read back, and if p digits do, p + 1 do: search
+	 * for the fewest */
+	int lo = 1, hi = 5;
 	double best = v, d;
 	while (lo < hi) {
 		int mid = (lo + hi) / 2;
-		if (reads_back(v, mid, half, hbits, &d))
+		if (half_reads_back(v, mid, hbits, &d))
 			hi = mid;
 		else
 			lo = mid + 1;
 	}
-	if (reads_back(v, lo, half, hbits, &d))
+	if (half_reads_back(v, lo, hbits, &d))
 		best = d;
 	return best;
 }
@@ -834,12 +835,12 @@ static double cell_double(const pv_acell *c)
 	if (c->t->kind == PV_AK_F32) {
 		float f;
 		memcpy(&f, p, 4);
-		return isfinite(f) ? short_double(f, false, 0) : (double)f;
+		return pv_dtoa_float_short(f);
 	}
 	uint16_t h;
 	memcpy(&h, p, 2);
 	float f = half_to_float(h);
-	return isfinite(f) ? short_double(f, true, h & 0xffff) : (double)f;
+	return isfinite(f) ? half_short(f, h & 0xffff) : (double)f;
 }
 
 static int64_t floor_div(int64_t a, int64_t b)

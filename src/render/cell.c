@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "base/civil.h"
+#include "base/digits.h"
+#include "render/dtoa.h"
 #include "base/banned.h"
 
 #define MAX_SCALE 10000
@@ -158,67 +160,9 @@ static int put_interval(pv_buf *out, const pv_value *v, pv_err *err)
 /* Shortest round-trip text of a finite double, formatted as DuckDB does. */
 static int put_double(pv_buf *out, double f, pv_err *err)
 {
-	/* The shortest digits that read back to f: any double with a decimal
-	 * form of k <= 15 digits rounds to that form padded with zeros at 15
-	 * digits (DBL_DIG), and the zeros are trimmed below, so 15, 16 and 17
-	 * are the only precisions worth trying. Subnormals carry fewer bits,
-	 * so for them every precision is tried. */
-	char e[40];
-	for (int p = fabs(f) < DBL_MIN ? 1 : 15; p <= 17; p++) {
-		snprintf(e, sizeof e, "%.*e", p - 1, f);
-		if (strtod(e, NULL) == f)
-			break;
-	}
-	/* e is "-d.ddde+XX": pull out the sign, the digits and the exponent */
-	const char *s = e;
-	bool neg = *s == '-';
-	if (neg)
-		s++;
-	char dig[24];
-	size_t nd = 0;
-	for (; *s && *s != 'e'; s++)
-		if (*s >= '0' && *s <= '9' && nd < sizeof dig - 1)
-			dig[nd++] = *s;
-	int exp = *s == 'e' ? (int)strtol(s + 1, NULL, 10) : 0;
-	while (nd > 1 && dig[nd - 1] == '0')
-		nd--;
-	dig[nd] = '\0';
-
-	char t[64];
-	size_t k = 0;
-	if (neg)
-		t[k++] = '-';
-	if (exp > -5 && exp < 16) {
-		if (exp < 0) {
-			t[k++] = '0';
-			t[k++] = '.';
-			for (int i = 0; i < -exp - 1; i++)
-				t[k++] = '0';
-			memcpy(t + k, dig, nd);
-			k += nd;
-		} else {
-			size_t ip = (size_t)exp + 1;
-			for (size_t i = 0; i < ip; i++)
-				t[k++] = i < nd ? dig[i] : '0';
-			t[k++] = '.';
-			if (nd > ip) {
-				memcpy(t + k, dig + ip, nd - ip);
-				k += nd - ip;
-			} else {
-				t[k++] = '0';
-			}
-		}
-		t[k] = '\0';
-	} else {
-		t[k++] = dig[0];
-		if (nd > 1) {
-			t[k++] = '.';
-			memcpy(t + k, dig + 1, nd - 1);
-			k += nd - 1;
-		}
-		snprintf(t + k, sizeof t - k, "e%c%02d", exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
-	}
-	return pv_buf_puts(out, t, err);
+	char t[PV_DTOA_MAX];
+	size_t n = pv_dtoa_double(f, t);
+	return pv_buf_append(out, t, n, err);
 }
 
 /* Appends the decimal digits of the magnitude of a big-endian two's
