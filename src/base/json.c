@@ -8,6 +8,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "base/digits.h"
 #include "base/banned.h"
 
 static void emit(pv_json *j, const char *s, size_t n)
@@ -198,6 +200,16 @@ void pv_json_key(pv_json *j, const char *key)
 
 static void write_string(pv_json *j, const char *s, size_t n)
 {
+	if (j->error)
+		return;
+	if (j->buf) {
+		/* straight into the buffer: on an error the sticky code makes
+		 * the partial text moot */
+		pv_err e;
+		if (pv_json_escape(j->buf, s ? s : "", s ? n : 0, &e))
+			j->error = e.code;
+		return;
+	}
 	pv_buf tmp;
 	pv_buf_init(&tmp, 0);
 	pv_err e;
@@ -225,18 +237,18 @@ void pv_json_str(pv_json *j, const char *s)
 
 void pv_json_int(pv_json *j, int64_t v)
 {
-	char t[32];
-	int n = snprintf(t, sizeof t, "%" PRId64, v);
+	char t[PV_DIGITS_MAX];
+	size_t n = pv_digits_i64(v, t);
 	before_value(j);
-	emit(j, t, (size_t)n);
+	emit(j, t, n);
 }
 
 void pv_json_uint(pv_json *j, uint64_t v)
 {
-	char t[32];
-	int n = snprintf(t, sizeof t, "%" PRIu64, v);
+	char t[PV_DIGITS_MAX];
+	size_t n = pv_digits_u64(v, t);
 	before_value(j);
-	emit(j, t, (size_t)n);
+	emit(j, t, n);
 }
 
 void pv_json_double(pv_json *j, double v)

@@ -42,92 +42,131 @@ static int unit_digits(pv_time_unit u)
 	return u == PV_UNIT_MILLIS ? 3 : u == PV_UNIT_NANOS ? 9 : 6;
 }
 
+/* Longest text of a date, a clock or a timestamp: a 17-digit year with
+ * its sign and " (BC)", 20-digit hours, 9 fraction digits, a zone. */
+#define CAL_MAX 96
+
+/* Two digits of v (0..99). */
+static size_t two(char *t, unsigned v)
+{
+	t[0] = (char)('0' + v / 10);
+	t[1] = (char)('0' + v % 10);
+	return 2;
+}
+
 /* DuckDB's form: 4+ digit year, "(BC)" for years before 1. iso switches to
- * ISO 8601 astronomical years with a sign outside 0000..9999. */
-static int put_date(pv_buf *out, int64_t days, bool iso, bool *bc, pv_err *err)
+ * ISO 8601 astronomical years with a sign outside 0000..9999. Writes to t
+ * (CAL_MAX bytes) and returns the length; " (BC)" is left to the caller. */
+static size_t fmt_date(char *t, int64_t days, bool iso, bool *bc)
 {
 	int64_t y;
 	int m, d;
 	pv_civil_from_days(days, &y, &m, &d);
 	*bc = false;
+	size_t k = 0;
+	uint64_t year = (uint64_t)y;
 	if (iso) {
-		if (y < 0)
-			return pv_buf_printf(out, err, "-%04" PRId64 "-%02d-%02d", -y, m, d);
-		if (y > 9999)
-			return pv_buf_printf(out, err, "+%" PRId64 "-%02d-%02d", y, m, d);
-		return pv_buf_printf(out, err, "%04" PRId64 "-%02d-%02d", y, m, d);
-	}
-	if (y <= 0) {
+		if (y < 0) {
+			t[k++] = '-';
+			year = (uint64_t)0 - (uint64_t)y;
+		} else if (y > 9999) {
+			t[k++] = '+';
+		}
+	} else if (y <= 0) {
 		*bc = true;
-		return pv_buf_printf(out, err, "%04" PRId64 "-%02d-%02d", 1 - y, m, d);
+		year = (uint64_t)1 - (uint64_t)y;
 	}
-	return pv_buf_printf(out, err, "%04" PRId64 "-%02d-%02d", y, m, d);
+	k += pv_digits_u64_pad(year, 4, t + k);
+	t[k++] = '-';
+	k += two(t + k, (unsigned)m);
+	t[k++] = '-';
+	k += two(t + k, (unsigned)d);
+	return k;
 }
 
 /* HH:MM:SS[.frac] from a non-negative count of 10^-digits seconds; hours
- * may exceed 23 (intervals, out-of-range times). */
-static int put_clock(pv_buf *out, uint64_t t, int digits, pv_err *err)
+ * may exceed 23 (intervals, out-of-range times). Writes to t (at least
+ * 50 bytes) and returns the length. */
+static size_t fmt_clock(char *t, uint64_t v, int digits)
 {
 	uint64_t per = 1;
 	for (int i = 0; i < digits; i++)
 		per *= 10;
-	uint64_t frac = t % per, secs = t / per;
-	int rc = pv_buf_printf(out, err, "%02" PRIu64 ":%02" PRIu64 ":%02" PRIu64, secs / 3600,
-	                       secs / 60 % 60, secs % 60);
-	if (rc || frac == 0)
-		return rc;
+	uint64_t frac = v % per, secs = v / per;
+	size_t k = pv_digits_u64_pad(secs / 3600, 2, t);
+	t[k++] = ':';
+	k += two(t + k, (unsigned)(secs / 60 % 60));
+	t[k++] = ':';
+	k += two(t + k, (unsigned)(secs % 60));
+	if (frac == 0)
+		return k;
 	/* the fraction with its leading zeros, then without trailing ones */
-	char f[24];
+	t[k++] = '.';
 	for (int i = digits - 1; i >= 0; i--) {
-		f[i] = (char)('0' + frac % 10);
+		t[k + (size_t)i] = (char)('0' + frac % 10);
 		frac /= 10;
 	}
-	size_t n = (size_t)digits;
-	while (n > 0 && f[n - 1] == '0')
-		n--;
-	rc = pv_buf_putc(out, '.', err);
-	return rc ? rc : pv_buf_append(out, f, n, err);
+	k += (size_t)digits;
+	while (t[k - 1] == '0')
+		k--;
+	return k;
 }
 
-static int put_timestamp(pv_buf *out, const pv_value *v, bool iso, pv_err *err)
+static int put_clock(pv_buf *out, uint64_t v, int digits, pv_err *err)
+{
+	char t[CAL_MAX];
+	return pv_buf_append(out, t, fmt_clock(t, v, digits), err);
+}
+
+static size_t fmt_timestamp(char *t, const pv_value *v, bool iso)
 {
 	int64_t per_sec = units_per_second(v->unit);
 	int64_t per_day = per_sec * 86400;
 	int64_t days, rem;
 	floor_divmod(v->i, per_day, &days, &rem);
 	bool bc;
-	int rc = put_date(out, days, iso, &bc, err);
-	if (!rc && bc)
-		rc = pv_buf_puts(out, " (BC)", err);
-	if (!rc)
-		rc = pv_buf_putc(out, iso ? 'T' : ' ', err);
-	if (!rc)
-		rc = put_clock(out, (uint64_t)rem, unit_digits(v->unit), err);
-	if (!rc && v->utc)
-		rc = pv_buf_puts(out, iso ? "Z" : "+00", err);
-	return rc;
+	size_t k = fmt_date(t, days, iso, &bc);
+	if (bc) {
+		memcpy(t + k, " (BC)", 5);
+		k += 5;
+	}
+	t[k++] = iso ? 'T' : ' ';
+	k += fmt_clock(t + k, (uint64_t)rem, unit_digits(v->unit));
+	if (v->utc) {
+		memcpy(t + k, iso ? "Z" : "+00", iso ? 1 : 3);
+		k += iso ? 1 : 3;
+	}
+	return k;
 }
 
-static int put_time(pv_buf *out, const pv_value *v, bool iso, pv_err *err)
+static size_t fmt_time(char *t, const pv_value *v, bool iso)
 {
-	int rc = 0;
+	size_t k = 0;
 	uint64_t mag = (uint64_t)v->i;
 	if (v->i < 0) {
-		rc = pv_buf_putc(out, '-', err);
+		t[k++] = '-';
 		mag = (uint64_t)0 - mag;
 	}
-	if (!rc)
-		rc = put_clock(out, mag, unit_digits(v->unit), err);
-	if (!rc && v->utc)
-		rc = pv_buf_puts(out, iso ? "Z" : "+00", err);
-	return rc;
+	k += fmt_clock(t + k, mag, unit_digits(v->unit));
+	if (v->utc) {
+		memcpy(t + k, iso ? "Z" : "+00", iso ? 1 : 3);
+		k += iso ? 1 : 3;
+	}
+	return k;
 }
 
 /* "N unit" or "N units", space-separated from what came before. */
 static int put_part(pv_buf *out, uint32_t n, const char *unit, pv_err *err)
 {
-	const char *sep = out->len ? " " : "";
-	return pv_buf_printf(out, err, "%s%" PRIu32 " %s%s", sep, n, unit, n == 1 ? "" : "s");
+	char t[PV_DIGITS_MAX];
+	int rc = out->len ? pv_buf_putc(out, ' ', err) : 0;
+	if (!rc)
+		rc = pv_buf_append(out, t, pv_digits_u64(n, t), err);
+	if (!rc)
+		rc = pv_buf_putc(out, ' ', err);
+	if (!rc)
+		rc = pv_buf_puts(out, unit, err);
+	return rc || n == 1 ? rc : pv_buf_putc(out, 's', err);
 }
 
 static int put_interval(pv_buf *out, const pv_value *v, pv_err *err)
@@ -214,9 +253,10 @@ static int big_digits(const uint8_t *be, size_t len, pv_buf *out, bool *neg, pv_
 	}
 	if (n_chunks == 0)
 		chunk[n_chunks++] = 0;
-	int rc = pv_buf_printf(out, err, "%" PRIu32, chunk[n_chunks - 1]);
+	char t[PV_DIGITS_MAX];
+	int rc = pv_buf_append(out, t, pv_digits_u64(chunk[n_chunks - 1], t), err);
 	for (size_t i = n_chunks - 1; !rc && i-- > 0;)
-		rc = pv_buf_printf(out, err, "%09" PRIu32, chunk[i]);
+		rc = pv_buf_append(out, t, pv_digits_u64_pad(chunk[i], 9, t), err);
 	free(mag);
 	free(chunk);
 	return rc;
@@ -238,7 +278,8 @@ static int put_decimal(pv_buf *out, const pv_value *v, pv_err *err)
 	} else {
 		neg = v->i < 0;
 		uint64_t mag = neg ? (uint64_t)0 - (uint64_t)v->i : (uint64_t)v->i;
-		rc = pv_buf_printf(&digits, err, "%" PRIu64, mag);
+		char t[PV_DIGITS_MAX];
+		rc = pv_buf_append(&digits, t, pv_digits_u64(mag, t), err);
 	}
 	if (rc) {
 		pv_buf_release(&digits);
@@ -340,12 +381,13 @@ int pv_cell_base64(const void *data, size_t n, pv_buf *out, pv_err *err)
 int pv_cell_text(const pv_value *v, pv_buf *out, pv_err *err)
 {
 	bool bc;
-	int rc;
+	char t[CAL_MAX];
+	size_t n;
 	switch (v->kind) {
 	case PV_VAL_NULL: return pv_buf_puts(out, "NULL", err);
 	case PV_VAL_BOOL: return pv_buf_puts(out, v->b ? "true" : "false", err);
-	case PV_VAL_INT: return pv_buf_printf(out, err, "%" PRId64, v->i);
-	case PV_VAL_UINT: return pv_buf_printf(out, err, "%" PRIu64, v->u);
+	case PV_VAL_INT: return pv_buf_append(out, t, pv_digits_i64(v->i, t), err);
+	case PV_VAL_UINT: return pv_buf_append(out, t, pv_digits_u64(v->u, t), err);
 	case PV_VAL_FLOAT:
 		if (isnan(v->f))
 			return pv_buf_puts(out, "NaN", err);
@@ -356,10 +398,14 @@ int pv_cell_text(const pv_value *v, pv_buf *out, pv_err *err)
 	case PV_VAL_BINARY: return put_blob(out, v->bytes.ptr, v->bytes.len, err);
 	case PV_VAL_DECIMAL: return put_decimal(out, v, err);
 	case PV_VAL_DATE:
-		rc = put_date(out, v->i, false, &bc, err);
-		return !rc && bc ? pv_buf_puts(out, " (BC)", err) : rc;
-	case PV_VAL_TIME: return put_time(out, v, false, err);
-	case PV_VAL_TIMESTAMP: return put_timestamp(out, v, false, err);
+		n = fmt_date(t, v->i, false, &bc);
+		if (bc) {
+			memcpy(t + n, " (BC)", 5);
+			n += 5;
+		}
+		return pv_buf_append(out, t, n, err);
+	case PV_VAL_TIME: return pv_buf_append(out, t, fmt_time(t, v, false), err);
+	case PV_VAL_TIMESTAMP: return pv_buf_append(out, t, fmt_timestamp(t, v, false), err);
 	case PV_VAL_UUID: return put_uuid(out, v->bytes.ptr, v->bytes.len, err);
 	case PV_VAL_INTERVAL: return put_interval(out, v, err);
 	case PV_VAL_INT96RAW: return put_hex(out, v->bytes.ptr, v->bytes.len, err);
@@ -373,7 +419,8 @@ int pv_cell_json(const pv_value *v, pv_json *j, pv_err *err)
 	pv_buf_init(&b, 0);
 	bool bc;
 	int rc = 0;
-	bool as_string = true;
+	/* the common kinds go from a local array, without a heap buffer */
+	char t[CAL_MAX];
 	switch (v->kind) {
 	case PV_VAL_NULL: pv_json_null(j); goto done;
 	case PV_VAL_BOOL: pv_json_bool(j, v->b); goto done;
@@ -384,14 +431,13 @@ int pv_cell_json(const pv_value *v, pv_json *j, pv_err *err)
 			pv_json_double(j, v->f);
 			goto done;
 		}
-		rc = put_double(&b, v->f, err);
-		as_string = false;
-		break;
+		pv_json_raw(j, t, pv_dtoa_double(v->f, t));
+		goto done;
 	case PV_VAL_STRING: pv_json_strn(j, (const char *)v->bytes.ptr, v->bytes.len); goto done;
 	case PV_VAL_BINARY: rc = pv_cell_base64(v->bytes.ptr, v->bytes.len, &b, err); break;
-	case PV_VAL_DATE: rc = put_date(&b, v->i, true, &bc, err); break;
-	case PV_VAL_TIME: rc = put_time(&b, v, true, err); break;
-	case PV_VAL_TIMESTAMP: rc = put_timestamp(&b, v, true, err); break;
+	case PV_VAL_DATE: pv_json_strn(j, t, fmt_date(t, v->i, true, &bc)); goto done;
+	case PV_VAL_TIME: pv_json_strn(j, t, fmt_time(t, v, true)); goto done;
+	case PV_VAL_TIMESTAMP: pv_json_strn(j, t, fmt_timestamp(t, v, true)); goto done;
 	case PV_VAL_DECIMAL:
 	case PV_VAL_UUID:
 	case PV_VAL_INTERVAL:
@@ -400,10 +446,8 @@ int pv_cell_json(const pv_value *v, pv_json *j, pv_err *err)
 	}
 	if (rc)
 		pv_json_null(j);
-	else if (as_string)
-		pv_json_strn(j, b.data ? b.data : "", b.len);
 	else
-		pv_json_raw(j, b.data, b.len);
+		pv_json_strn(j, b.data ? b.data : "", b.len);
 done:
 	pv_buf_release(&b);
 	return rc ? rc : j->error;

@@ -23,6 +23,7 @@
 #define SECTION_BYTES ((size_t)64 << 20) /* a TABLE section prints past this much text */
 #define TYPE_COLS 40			 /* header type names are cut to this width */
 #define RULE_COLS 80			 /* VERTICAL separators when the width is unlimited */
+#define PEND_BYTES ((size_t)256 << 10)	 /* rows gathered before one large write */
 
 struct pv_rows_writer {
 	FILE *out;
@@ -39,6 +40,7 @@ struct pv_rows_writer {
 	size_t budget; /* text bytes per cell; 0 = no cap */
 	bool started;  /* CSV header or JSON "[" written */
 	pv_buf row, cell, tmp;
+	pv_buf pend; /* whole rows not yet written to out */
 	pv_buf vals;  /* TABLE, MARKDOWN, VERTICAL: the texts of one row */
 	size_t *ends; /* where the text of each column ends in vals */
 	bool *nulls;
@@ -77,11 +79,24 @@ int pv_rows_format_parse(const char *s, pv_rows_format *out, pv_err *err)
 	    s ? s : "");
 }
 
+/* Writes what is pending to out. */
+static int flush_pend(pv_rows_writer *w, pv_err *err)
+{
+	size_t n = w->pend.len;
+	bool ok = n == 0 || fwrite(w->pend.data, 1, n, w->out) == n;
+	pv_buf_reset(&w->pend);
+	return ok ? 0 : pv_err_set(err, PV_EIO, "cannot write output: %s", strerror(errno));
+}
+
+/* Output goes out in writes of PEND_BYTES or so (a row at a time is a
+ * write(2) every few kilobytes through stdio's own buffer); everything
+ * pending is written at the end of each pv_rows_writer_write call. */
 static int emit(pv_rows_writer *w, const char *p, size_t n, pv_err *err)
 {
-	if (n && fwrite(p, 1, n, w->out) != n)
-		return pv_err_set(err, PV_EIO, "cannot write output: %s", strerror(errno));
-	return 0;
+	int rc = pv_buf_append(&w->pend, p, n, err);
+	if (!rc && w->pend.len >= PEND_BYTES)
+		rc = flush_pend(w, err);
+	return rc;
 }
 
 static bool is_table(const pv_rows_writer *w)
@@ -149,6 +164,7 @@ int pv_rows_writer_open(pv_rows_writer **out_w, FILE *out, const pv_rows_opts *o
 	pv_buf_init(&w->cell, PV_ROWS_MAX_ROW_BYTES);
 	pv_buf_init(&w->tmp, PV_ROWS_MAX_ROW_BYTES);
 	pv_buf_init(&w->vals, PV_ROWS_MAX_ROW_BYTES);
+	pv_buf_init(&w->pend, PV_ROWS_MAX_ROW_BYTES + PEND_BYTES);
 
 	pv_atype *root;
 	int rc = pv_atype_parse(&w->arena, schema, &root, err);
@@ -229,6 +245,8 @@ static int section_print(pv_rows_writer *w, pv_err *err)
 	int rc = 0;
 	if (w->printed && w->o.format == PV_ROWS_MARKDOWN)
 		rc = emit(w, "\n", 1, err);
+	if (!rc)
+		rc = flush_pend(w, err);
 	if (!rc)
 		rc = pv_table_print(w->table, w->out, &w->style, err);
 	pv_table_free(w->table);
@@ -316,13 +334,37 @@ static int table_row(pv_rows_writer *w, const struct ArrowArray *batch, int64_t 
 
 /* ---- CSV ---- */
 
+#define ONES UINT64_C(0x0101010101010101)
+
+/* Nonzero when one of the eight bytes of x is c. */
+static uint64_t has_byte(uint64_t x, unsigned char c)
+{
+	uint64_t y = x ^ (ONES * c);
+	return (y - ONES) & ~y & (ONES * 0x80);
+}
+
+/* Whether s[0..n) holds a comma, a quote, CR or LF: eight bytes a step,
+ * as long texts are common. */
+static bool csv_special(const char *s, size_t n)
+{
+	size_t k = 0;
+	for (; k + 8 <= n; k += 8) {
+		uint64_t x;
+		memcpy(&x, s + k, 8);
+		if (has_byte(x, ',') | has_byte(x, '"') | has_byte(x, '\r') | has_byte(x, '\n'))
+			return true;
+	}
+	for (; k < n; k++)
+		if (s[k] == ',' || s[k] == '"' || s[k] == '\r' || s[k] == '\n')
+			return true;
+	return false;
+}
+
 /* Appends one RFC 4180 field, quoted when it must be (or when empty, so
  * that an empty string differs from NULL). */
 static int csv_field(pv_buf *b, const char *s, size_t n, pv_err *err)
 {
-	bool quote = n == 0;
-	for (size_t k = 0; !quote && k < n; k++)
-		quote = s[k] == ',' || s[k] == '"' || s[k] == '\r' || s[k] == '\n';
+	bool quote = n == 0 || csv_special(s, n);
 	if (!quote)
 		return pv_buf_append(b, s, n, err);
 	int rc = pv_buf_putc(b, '"', err);
@@ -531,6 +573,13 @@ int pv_rows_writer_write(pv_rows_writer *w, const struct ArrowArray *batch, int6
 			break;
 		}
 	}
+	/* the rows before a failing one are written, as they always were */
+	pv_err ferr;
+	int frc = flush_pend(w, &ferr);
+	if (!rc && frc) {
+		rc = frc;
+		pv_err_copy(err, &ferr);
+	}
 	return rc;
 }
 
@@ -551,6 +600,8 @@ int pv_rows_writer_close(pv_rows_writer *w, pv_err *err)
 		} else if (w->o.format == PV_ROWS_JSON) {
 			rc = w->started ? emit(w, "\n]\n", 3, err) : emit(w, "[]\n", 3, err);
 		}
+		if (!rc)
+			rc = flush_pend(w, err);
 		if (fflush(w->out) != 0 && !rc)
 			rc = pv_err_set(err, PV_EIO, "cannot write output: %s", strerror(errno));
 	}
@@ -560,6 +611,7 @@ int pv_rows_writer_close(pv_rows_writer *w, pv_err *err)
 	pv_buf_release(&w->cell);
 	pv_buf_release(&w->tmp);
 	pv_buf_release(&w->vals);
+	pv_buf_release(&w->pend);
 	free(w->ends);
 	free(w->nulls);
 	free(w);

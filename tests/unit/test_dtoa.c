@@ -7,7 +7,7 @@
  * patterns, and values drawn in the range real data lives in). Every text
  * must also read back to its value.
  *
- * PARQVIEW_DTOA_RANDOM sets the random doubles (default 3,000,000; the
+ * PARQVIEW_DTOA_RANDOM sets the random doubles (default 2,000,000; the
  * floats are half as many).
  */
 #include "testutil.h"
@@ -32,8 +32,8 @@ static uint64_t next(void)
 static long n_random(void)
 {
 	const char *s = getenv("PARQVIEW_DTOA_RANDOM");
-	long n = s && *s ? strtol(s, NULL, 10) : 3000000;
-	return n > 0 ? n : 3000000;
+	long n = s && *s ? strtol(s, NULL, 10) : 2000000;
+	return n > 0 ? n : 2000000;
 }
 
 static long n_checked, n_failed;
