@@ -106,7 +106,7 @@ int main(int argc, char **argv)
 {
 	const char *sql_arg = NULL, *file = NULL, *null_text = NULL;
 	bool csv = false, raw = false, header = false, timing = false;
-	pv_duck_opts opts = { 0 };
+	pv_duck_opts opts = { .no_progress = true }; /* it never shows progress */
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		bool has_val = i + 1 < argc;

@@ -501,11 +501,13 @@ int pv_cmd_sql(int argc, char **argv)
 		pv_cli_warn("--unsafe: SQL may read and write any file, attach databases and "
 			    "load extensions");
 	const char *writes[] = { tmp_abs };
+	bool show_progress = isatty(STDERR_FILENO);
 	pv_sql_opts so = {
 		.threads = a.threads,
 		.memory_limit = a.memory_limit,
 		.temp_directory = a.temp_dir,
 		.unsafe = a.unsafe,
+		.no_progress = !show_progress,
 		.write_paths = writes,
 		.n_write_paths = tmp_abs ? 1 : 0,
 	};
@@ -518,7 +520,7 @@ int pv_cmd_sql(int argc, char **argv)
 	}
 	if (rc)
 		goto finish;
-	rc = pv_sqlrun_begin(d, isatty(STDERR_FILENO), &run, &err);
+	rc = pv_sqlrun_begin(d, show_progress, &run, &err);
 	if (rc)
 		goto finish;
 

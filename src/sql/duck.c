@@ -73,7 +73,9 @@ static int try_open(const char *path, bool is_file, pv_err *e)
 {
 	if (is_file && access(path, F_OK) != 0)
 		return pv_err_set(e, PV_ENOTFOUND, NOT_FOUND_MSG);
-	void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	/* lazy: binding each of the library's thousands of functions at load
+	 * costs several milliseconds of every start, and a session calls few */
+	void *h = dlopen(path, RTLD_LAZY | RTLD_LOCAL);
 	if (!h) {
 		if (!is_file)
 			return pv_err_set(e, PV_ENOTFOUND, NOT_FOUND_MSG);
@@ -435,9 +437,15 @@ int pv_duck_open(const pv_duck_opts *opts, pv_duck **out, pv_err *err)
 		pv_duck_close(d);
 		return pv_err_set(err, PV_EINTERNAL, "duckdb connect failed");
 	}
-	/* progress is only tracked while DuckDB thinks a progress bar shows */
-	rc = pv_duck_exec(d, "SET enable_progress_bar = true; "
-		"SET enable_progress_bar_print = false; SET errors_as_json = true", err);
+	/* session settings (DuckDB refuses them as configuration). Progress
+	 * is only tracked while DuckDB thinks a progress bar shows, and
+	 * tracking it costs DuckDB work on every chunk, so it stays off when
+	 * nobody asks */
+	rc = pv_duck_exec(d,
+			  o->no_progress ? "SET errors_as_json = true"
+					 : "SET enable_progress_bar = true; "
+					   "SET enable_progress_bar_print = false; SET errors_as_json = true",
+			  err);
 	if (!rc && o->restricted)
 		rc = restrict_session(d, o, err);
 	if (rc) {

@@ -52,6 +52,10 @@ typedef struct pv_duck_opts {
 	int threads;                /* worker threads; 0: DuckDB's default (all cores) */
 	const char *memory_limit;   /* "2GB", "512MiB"; NULL: DuckDB's default */
 	const char *temp_directory; /* for spilling; NULL: DuckDB's default */
+	/* DuckDB tracks no query progress (pv_duck_progress is then -1): for
+	 * when no progress line is shown, as tracking costs DuckDB work on
+	 * every chunk of a streamed result. */
+	bool no_progress;
 	/* Restricted mode, for SQL written by someone else (the server): no
 	 * extension is installed or loaded on demand, no community extension,
 	 * no file outside allowed_paths is read or written (DuckDB's

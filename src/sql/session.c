@@ -123,6 +123,7 @@ int pv_sql_open(const pv_sql_view *views, size_t n_views, const pv_sql_opts *opt
 		.threads = o->threads,
 		.memory_limit = o->memory_limit,
 		.temp_directory = o->temp_directory,
+		.no_progress = o->no_progress,
 		.restricted = !o->unsafe,
 		.allowed_paths = paths,
 		.n_allowed_paths = n_paths,

@@ -48,6 +48,7 @@ typedef struct pv_sql_opts {
 	const char *memory_limit;       /* "2GB"; NULL: DuckDB's default */
 	const char *temp_directory;     /* spilling; NULL: DuckDB's default */
 	bool unsafe;                    /* lift the restrictions (the caller says so on stderr) */
+	bool no_progress;               /* no progress tracking (pv_duck_opts.no_progress) */
 	const char *const *write_paths; /* existing files SQL may overwrite (an export's
 					 * temporary file); may be NULL */
 	size_t n_write_paths;
