@@ -123,6 +123,50 @@ static void test_json(void **state)
 	pv_buf_release(&b);
 }
 
+/* The escape of s[0..n) without its quotes, into out. */
+static void escape_bare(const char *s, size_t n, pv_buf *out)
+{
+	pv_buf t;
+	pv_buf_init(&t, 0);
+	assert_int_equal(pv_json_escape(&t, s, n, NULL), 0);
+	assert_true(t.len >= 2);
+	assert_int_equal(pv_buf_append(out, t.data + 1, t.len - 2, NULL), 0);
+	pv_buf_release(&t);
+}
+
+/* Long strings (escaped eight bytes a step where they can be) escape as
+ * the concatenation of their pieces escaped alone (too short for that). */
+static void test_json_escape_runs(void **state)
+{
+	static const char *const units[] = {"a", " ", "~", "\"", "\\", "\n", "\x01", "\x1f",
+					    "\x7f", "/", "\xc3\xa9", "\xff", "\xe2\x80\xa6", "\t"};
+	size_t n_units = sizeof units / sizeof units[0];
+	uint64_t seed = 12345;
+	pv_buf in, want, got;
+	pv_buf_init(&in, 0);
+	pv_buf_init(&want, 0);
+	pv_buf_init(&got, 0);
+	for (int k = 0; k < 20000; k++) {
+		pv_buf_reset(&in);
+		pv_buf_reset(&want);
+		pv_buf_reset(&got);
+		size_t len = (size_t)(k % 70);
+		for (size_t i = 0; i < len; i++) {
+			seed = seed * 6364136223846793005u + 1442695040888963407u;
+			/* mostly plain letters, so that long plain runs occur */
+			size_t u = (seed >> 33) % 4 ? 0 : (size_t)(seed >> 40) % n_units;
+			assert_int_equal(pv_buf_puts(&in, units[u], NULL), 0);
+			escape_bare(units[u], strlen(units[u]), &want);
+		}
+		escape_bare(in.data ? in.data : "", in.len, &got);
+		assert_int_equal(got.len, want.len);
+		assert_memory_equal(got.data ? got.data : "", want.data ? want.data : "", got.len);
+	}
+	pv_buf_release(&in);
+	pv_buf_release(&want);
+	pv_buf_release(&got);
+}
+
 static atomic_int hits[1000];
 
 static void bump(void *ctx, size_t i)
@@ -144,6 +188,7 @@ int main(void)
 		cmocka_unit_test(test_err_prefix), cmocka_unit_test(test_arena_cap),
 		cmocka_unit_test(test_buf),        cmocka_unit_test(test_cursor),
 		cmocka_unit_test(test_json),       cmocka_unit_test(test_pool),
+		cmocka_unit_test(test_json_escape_runs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
