@@ -53,7 +53,7 @@ int pv_buf_reserve(pv_buf *b, size_t n, pv_err *err)
 	return 0;
 }
 
-int pv_buf_append(pv_buf *b, const void *p, size_t n, pv_err *err)
+int pv_buf_append_grow(pv_buf *b, const void *p, size_t n, pv_err *err)
 {
 	int rc = pv_buf_reserve(b, n, err);
 	if (rc)
@@ -63,11 +63,6 @@ int pv_buf_append(pv_buf *b, const void *p, size_t n, pv_err *err)
 	b->len += n;
 	b->data[b->len] = '\0';
 	return 0;
-}
-
-int pv_buf_putc(pv_buf *b, char c, pv_err *err)
-{
-	return pv_buf_append(b, &c, 1, err);
 }
 
 int pv_buf_puts(pv_buf *b, const char *s, pv_err *err)

@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "base/err.h"
 
@@ -30,8 +31,31 @@ void pv_buf_reset(pv_buf *b);   /* len = 0, keeps memory */
 
 /* Makes room for n more bytes. */
 int pv_buf_reserve(pv_buf *b, size_t n, pv_err *err);
-int pv_buf_append(pv_buf *b, const void *p, size_t n, pv_err *err);
-int pv_buf_putc(pv_buf *b, char c, pv_err *err);
+
+/* pv_buf_append when the bytes do not fit yet (grows the buffer). */
+int pv_buf_append_grow(pv_buf *b, const void *p, size_t n, pv_err *err);
+
+/* Appends p[0..n). Inline because the renderers append a few bytes at a
+ * time, millions of times: when they fit, no call is made. */
+static inline int pv_buf_append(pv_buf *b, const void *p, size_t n, pv_err *err)
+{
+	/* room for n bytes and the NUL, within the cap (len <= cap, and
+	 * alloc is 0 until the first append) */
+	if (b->alloc - b->len > n && b->cap - b->len >= n) {
+		if (n)
+			memcpy(b->data + b->len, p, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return 0;
+	}
+	return pv_buf_append_grow(b, p, n, err);
+}
+
+static inline int pv_buf_putc(pv_buf *b, char c, pv_err *err)
+{
+	return pv_buf_append(b, &c, 1, err);
+}
+
 int pv_buf_puts(pv_buf *b, const char *s, pv_err *err);
 int pv_buf_printf(pv_buf *b, pv_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
