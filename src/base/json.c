@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "base/digits.h"
+#include "base/swar.h"
 #include "base/banned.h"
 
 static void emit(pv_json *j, const char *s, size_t n)
@@ -138,19 +139,12 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
-#define ONES UINT64_C(0x0101010101010101)
-#define HIGHS (ONES * 0x80)
-
 /* Whether the eight bytes at p are ASCII that JSON strings take as they
  * are: none below 0x20, none from 0x80, no '"' and no '\\'. */
 static bool plain8(const unsigned char *p)
 {
-	uint64_t x;
-	memcpy(&x, p, 8);
-	uint64_t q = x ^ (ONES * '"'), bs = x ^ (ONES * '\\');
-	/* a byte below 0x20 (high bit clear), or equal to '"' or '\\' */
-	uint64_t bad = ((x - ONES * 0x20) | (q - ONES) | (bs - ONES)) & ~x;
-	return ((bad | x) & HIGHS) == 0;
+	uint64_t x = pv_swar_load(p);
+	return !(pv_swar_lt(x, 0x20) | pv_swar_eq(x, '"') | pv_swar_eq(x, '\\') | pv_swar_high(x));
 }
 
 int pv_json_escape(pv_buf *b, const char *s, size_t n, pv_err *err)

@@ -13,6 +13,7 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/json.h"
+#include "base/swar.h"
 #include "render/arrowval.h"
 #include "render/table.h"
 #include "render/width.h"
@@ -334,24 +335,14 @@ static int table_row(pv_rows_writer *w, const struct ArrowArray *batch, int64_t 
 
 /* ---- CSV ---- */
 
-#define ONES UINT64_C(0x0101010101010101)
-
-/* Nonzero when one of the eight bytes of x is c. */
-static uint64_t has_byte(uint64_t x, unsigned char c)
-{
-	uint64_t y = x ^ (ONES * c);
-	return (y - ONES) & ~y & (ONES * 0x80);
-}
-
 /* Whether s[0..n) holds a comma, a quote, CR or LF: eight bytes a step,
  * as long texts are common. */
 static bool csv_special(const char *s, size_t n)
 {
 	size_t k = 0;
 	for (; k + 8 <= n; k += 8) {
-		uint64_t x;
-		memcpy(&x, s + k, 8);
-		if (has_byte(x, ',') | has_byte(x, '"') | has_byte(x, '\r') | has_byte(x, '\n'))
+		uint64_t x = pv_swar_load(s + k);
+		if (pv_swar_eq(x, ',') | pv_swar_eq(x, '"') | pv_swar_eq(x, '\r') | pv_swar_eq(x, '\n'))
 			return true;
 	}
 	for (; k < n; k++)

@@ -13,6 +13,7 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/checked.h"
+#include "base/swar.h"
 #include "render/cell.h"
 #include "render/width.h"
 #include "base/banned.h"
@@ -84,6 +85,18 @@ static int grow(void **v, size_t *alloc, size_t n, size_t size, pv_err *err)
 /* Sanitizes s into the arena and measures it. */
 static int make_cell(pv_table *t, const char *s, size_t n, tcell *c, pv_err *err)
 {
+	/* printable ASCII is its own sanitized form, one column a byte */
+	size_t k = 0;
+	while (k + 8 <= n && !pv_swar_unprintable(pv_swar_load(s + k)))
+		k += 8;
+	while (k < n && (unsigned char)s[k] >= 0x20 && (unsigned char)s[k] < 0x7f)
+		k++;
+	if (k == n) {
+		c->s = pv_arena_strndup(&t->arena, s, n, err);
+		c->len = c->width = n;
+		c->null = false;
+		return c->s ? 0 : (err ? err->code : PV_ENOMEM);
+	}
 	pv_buf b;
 	pv_buf_init(&b, 0);
 	int rc = pv_width_sanitize(s, n, &b, err);
@@ -336,6 +349,25 @@ static void spaces(printer *p, size_t n)
  * last column of a borderless line (no trailing blanks). */
 static void put_cell(printer *p, const tcell *c, size_t w, pv_align align, bool head, bool pad)
 {
+	const char *on = "";
+	if (p->st->color && head)
+		on = "\033[1m";
+	else if (p->st->color && c->null)
+		on = "\033[2m";
+	if (!p->md && c->width <= w) {
+		/* the common case: the cell's text is sanitized already (which
+		 * sanitizing again would not change) and fits */
+		size_t gap = w - c->width;
+		if (align == PV_ALIGN_RIGHT)
+			spaces(p, gap);
+		put(p, on);
+		put_n(p, c->s, c->len);
+		if (*on)
+			put(p, "\033[0m");
+		if (align == PV_ALIGN_LEFT && pad)
+			spaces(p, gap);
+		return;
+	}
 	pv_buf tmp;
 	pv_buf_init(&tmp, 0);
 	const char *s = c->s;
@@ -356,11 +388,6 @@ static void put_cell(printer *p, const tcell *c, size_t w, pv_align align, bool 
 	if (!p->rc)
 		p->rc = pv_width_truncate(s, len, w, &cut, &cols, p->err);
 	size_t gap = w > cols ? w - cols : 0;
-	const char *on = "";
-	if (p->st->color && head)
-		on = "\033[1m";
-	else if (p->st->color && c->null)
-		on = "\033[2m";
 	if (align == PV_ALIGN_RIGHT)
 		spaces(p, gap);
 	put(p, on);

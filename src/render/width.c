@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "base/swar.h"
 #include "base/banned.h"
 
 typedef struct range {
@@ -245,7 +246,12 @@ size_t pv_width_str(const char *s, size_t n)
 {
 	size_t cols = 0, i = 0;
 	while (i < n) {
-		/* plain ASCII runs are the common case */
+		/* plain ASCII runs are the common case: eight bytes a step */
+		if (i + 8 <= n && !pv_swar_unprintable(pv_swar_load(s + i))) {
+			cols += 8;
+			i += 8;
+			continue;
+		}
 		unsigned char c = (unsigned char)s[i];
 		if (c >= 0x20 && c < 0x7f) {
 			cols++;
@@ -265,6 +271,8 @@ int pv_width_sanitize(const char *s, size_t n, pv_buf *out, pv_err *err)
 	size_t i = 0;
 	while (i < n) {
 		size_t run = i;
+		while (run + 8 <= n && !pv_swar_unprintable(pv_swar_load(s + run)))
+			run += 8;
 		while (run < n && (unsigned char)s[run] >= 0x20 && (unsigned char)s[run] < 0x7f)
 			run++;
 		if (run > i) {
