@@ -405,6 +405,9 @@ int pv_duck_open(const pv_duck_opts *opts, pv_duck **out, pv_err *err)
 		rc = set_option(cfg, "memory_limit", o->memory_limit, err);
 	if (!rc && o->temp_directory)
 		rc = set_option(cfg, "temp_directory", o->temp_directory, err);
+	/* as configuration rather than a SET after the open */
+	if (!rc)
+		rc = set_option(cfg, "errors_as_json", "true", err);
 	if (!rc && o->restricted) {
 		rc = set_option(cfg, "autoinstall_known_extensions", "false", err);
 		if (!rc)
@@ -437,15 +440,12 @@ int pv_duck_open(const pv_duck_opts *opts, pv_duck **out, pv_err *err)
 		pv_duck_close(d);
 		return pv_err_set(err, PV_EINTERNAL, "duckdb connect failed");
 	}
-	/* session settings (DuckDB refuses them as configuration). Progress
-	 * is only tracked while DuckDB thinks a progress bar shows, and
-	 * tracking it costs DuckDB work on every chunk, so it stays off when
-	 * nobody asks */
-	rc = pv_duck_exec(d,
-			  o->no_progress ? "SET errors_as_json = true"
-					 : "SET enable_progress_bar = true; "
-					   "SET enable_progress_bar_print = false; SET errors_as_json = true",
-			  err);
+	/* Progress is only tracked while DuckDB thinks a progress bar shows,
+	 * and tracking it costs DuckDB work on every chunk, so it stays off
+	 * when nobody asks (DuckDB refuses these two as configuration) */
+	if (!o->no_progress)
+		rc = pv_duck_exec(d, "SET enable_progress_bar = true; "
+				     "SET enable_progress_bar_print = false", err);
 	if (!rc && o->restricted)
 		rc = restrict_session(d, o, err);
 	if (rc) {
