@@ -157,7 +157,7 @@ static void test_edges(void **state)
 		around(ldexp(1.0, e), 3);
 	/* every power of ten strtod gives, and the decimal exponents' edges */
 	for (int e = -325; e <= 308; e++) {
-		char s[16];
+		char s[32];
 		snprintf(s, sizeof s, "1e%d", e);
 		around(strtod(s, NULL), 3);
 		snprintf(s, sizeof s, "9.999999e%d", e);
