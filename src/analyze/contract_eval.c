@@ -561,7 +561,7 @@ static void locate_failures(evctx *x, const pv_dataset *ds, const pv_rowmap *rm,
 		f->row_group = f->row = f->global_row = -1;
 		pv_rowpos pos;
 		if (e->fails[k].row >= 0 && rm && pv_rowmap_locate(rm, e->fails[k].row, &pos, NULL) == 0) {
-			f->file = ds->files[pos.file].path;
+			f->file = adup(&x->res->arena, ds->files[pos.file].path);
 			f->row_group = (int64_t)pos.row_group;
 			f->row = pos.row;
 			f->global_row = e->fails[k].row;
