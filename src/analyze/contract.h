@@ -299,6 +299,20 @@ int pv_contract_check(const pv_contract *c, const pv_check_opts *opts, pv_check_
 /* NULL allowed. */
 void pv_check_result_free(pv_check_result *r);
 
+/* ---- a starting contract (contract_init.c) */
+
+struct pv_dataset;
+
+/* Writes a starting ODCS contract for ds to out: id, server and schema
+ * object called name, the server at server_path, one property per column
+ * (logicalType, physicalType, required when the footers count no NULL,
+ * partitioned for hive keys, maxLength of text columns: the longest text,
+ * which reads those columns once) and a rowCount rule. The contract passes
+ * `parqview check` on ds. Errors: the scan's (PV_ECORRUPT, PV_EIO, ...),
+ * PV_EIO for a write error, PV_ENOMEM. */
+int pv_contract_init_write(const struct pv_dataset *ds, const char *name, const char *server_path,
+			   FILE *out, pv_err *err);
+
 /* ---- reports (contract_report.c) */
 
 /* Whether rule i of r counts as failed at the threshold fail_on

@@ -100,9 +100,7 @@ static bool has_missing(const pv_dataset_column *col, size_t file)
 	return false;
 }
 
-/* NULLs of column ci from the footers; false when some chunk lacks a null
- * count or the column is not a flat leaf. */
-static bool footer_nulls(const pv_dataset *ds, long ci, int64_t *out)
+bool pv_contract_footer_nulls(const pv_dataset *ds, long ci, int64_t *out)
 {
 	const pv_dataset_column *col = &ds->columns[ci];
 	int64_t nulls = 0;
@@ -148,9 +146,7 @@ static bool footer_nulls(const pv_dataset *ds, long ci, int64_t *out)
 
 /* ---- types */
 
-/* DuckDB's name of an Arrow type ("BIGINT", "FLOAT[384]"), as SQL users
- * write physicalType. */
-static void duck_type(const pv_atype *t, pv_buf *b)
+void pv_contract_duck_type(const pv_atype *t, pv_buf *b)
 {
 	t = pv_atype_value(t);
 	const char *s = NULL;
@@ -181,11 +177,11 @@ static void duck_type(const pv_atype *t, pv_buf *b)
 	case PV_AK_IV_MONTHS:
 	case PV_AK_IV_DAYTIME: s = "INTERVAL"; break;
 	case PV_AK_LIST:
-		duck_type(t->children[0], b);
+		pv_contract_duck_type(t->children[0], b);
 		pv_buf_puts(b, "[]", NULL);
 		return;
 	case PV_AK_FIXED_LIST:
-		duck_type(t->children[0], b);
+		pv_contract_duck_type(t->children[0], b);
 		pv_buf_printf(b, NULL, "[%lld]", (long long)t->n_fixed);
 		return;
 	case PV_AK_STRUCT: s = "STRUCT"; break;
@@ -217,6 +213,34 @@ static void norm_type(const char *s, char *out, size_t n)
 			snprintf(out, n, "%s", alias[i][1]);
 			return;
 		}
+}
+
+const char *pv_contract_logical_type(const pv_atype *t)
+{
+	t = pv_atype_value(t);
+	switch (t->kind) {
+	case PV_AK_INT:
+	case PV_AK_UINT: return "integer";
+	case PV_AK_F16:
+	case PV_AK_F32:
+	case PV_AK_F64:
+	case PV_AK_DECIMAL: return "number";
+	case PV_AK_STRING:
+	case PV_AK_STRVIEW:
+	case PV_AK_BINARY:
+	case PV_AK_BINVIEW:
+	case PV_AK_FIXED: return "string";
+	case PV_AK_BOOL: return "boolean";
+	case PV_AK_DATE32:
+	case PV_AK_DATE64: return "date";
+	case PV_AK_TIMESTAMP: return "timestamp";
+	case PV_AK_TIME: return "time";
+	case PV_AK_LIST:
+	case PV_AK_FIXED_LIST: return "array";
+	case PV_AK_STRUCT:
+	case PV_AK_MAP: return "object";
+	default: return NULL;
+	}
 }
 
 static bool logical_ok(const char *want, const pv_atype *t)
@@ -301,7 +325,7 @@ static void check_types(evctx *x, const pv_dataset *ds, pv_ev_rule *ev, size_t n
 		}
 		pv_buf dn;
 		pv_buf_init(&dn, 0);
-		duck_type(ct, &dn);
+		pv_contract_duck_type(ct, &dn);
 		const char *found = dn.data ? dn.data : "";
 		bool ok;
 		if (r->kind == PV_RULE_LOGICAL_TYPE) {
@@ -655,7 +679,7 @@ static void eval_object(evctx *x, size_t oi, pv_dataset *ds, const pv_rowmap *rm
 			break; /* check_types below */
 		case PV_RULE_NULL_VALUES: {
 			int64_t nulls;
-			if (footer_nulls(ds, e->ds_col, &nulls)) {
+			if (pv_contract_footer_nulls(ds, e->ds_col, &nulls)) {
 				e->n_bad = nulls;
 				pv_ev_judge(e, (double)nulls, rm->n_rows);
 				res->source = PV_SRC_FOOTER;

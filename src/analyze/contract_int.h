@@ -105,6 +105,15 @@ const char *pv_ev_row_text(pv_ev_rule *e, const pv_ev_batch *b, int64_t i);
 /* Appends the serialised key of cell c (a tag byte and the value's
  * bytes; equal values give equal keys); *out_null tells a NULL. */
 int pv_ev_cell_key(pv_acell c, pv_buf *out, bool *out_null, pv_err *err);
+/* NULLs of dataset column ci from the footers (null counts, files that
+ * lack the column, NULL partition values); false when some chunk lacks a
+ * null count or the column is not a flat leaf. */
+bool pv_contract_footer_nulls(const pv_dataset *ds, long ci, int64_t *out);
+/* DuckDB's name of an Arrow type ("BIGINT", "FLOAT[]", "TIMESTAMP WITH
+ * TIME ZONE"), as SQL users write physicalType. */
+void pv_contract_duck_type(const pv_atype *t, pv_buf *b);
+/* The ODCS logicalType of an Arrow type; NULL when none fits. */
+const char *pv_contract_logical_type(const pv_atype *t);
 /* Sets the rule's status from value and bound (value in rows or percent). */
 void pv_ev_judge(pv_ev_rule *e, double value, int64_t object_rows);
 

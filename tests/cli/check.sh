@@ -19,11 +19,11 @@ duckq=$build/tools/duckq
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
 
-plan 88
+plan 96
 
 if ! "$root/scripts/demo" "$bin" --no-summary --out "$t/dirty" >"$t/demo.log" 2>&1; then
 	cat "$t/demo.log" | sed 's/^/# /'
-	for i in $(seq 88); do echo "not ok $i - demo data"; done
+	for i in $(seq 96); do echo "not ok $i - demo data"; done
 	exit 1
 fi
 docs=$t/dirty/docs
@@ -271,5 +271,25 @@ is "invalid YAML: exit 2" "$?" 2
 like "invalid YAML: line and column" "$(cat "$t/err")" "broken.yaml:4:1: expected valid YAML"
 "$bin" check "$t/rc_pass.yaml" "$t/nonexistent" >/dev/null 2>&1
 is "data that is not there: exit 3" "$?" 3
+
+# ---- contract init
+"$bin" contract init "$clean" -o "$t/init.yaml" 2>"$t/err"
+is "init: exit 0" "$?" 0
+"$bin" check "$t/init.yaml" --json >"$t/init.json"
+is "init: the written contract passes on the same data" "$?" 0
+is "init: maxLength of text is DuckDB's longest text" \
+	"$(grep -A6 "name: 'text'" "$t/init.yaml" | sed -n 's/ *maxLength: //p')" \
+	"$(q "SELECT max(length(text)) FROM $(all_docs "$t/clean")")"
+is "init: required from the footers (document_id yes, label no)" \
+	"$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(sorted(x["column"] for o in r["objects"] for x in o["rules"] if x["name"].startswith("required(")))' "$t/init.json")" \
+	"['date', 'document_id', 'ingested_at', 'source', 'text']"
+"$bin" check "$t/init.yaml" "$docs" >/dev/null
+is "init: the contract of the clean data fails on the long texts" "$?" 1
+"$bin" contract init "$clean" -o "$clean/date=2024-03-01/source=web/part-0.parquet" >/dev/null 2>&1
+is "init: refuses to overwrite an input" "$?" 2
+"$bin" contract init "$t/nonexistent" >/dev/null 2>&1
+is "init: no data: exit 3" "$?" 3
+"$bin" contract frob >/dev/null 2>&1
+is "contract: unknown subcommand: exit 2" "$?" 2
 
 finish
