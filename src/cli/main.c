@@ -29,6 +29,7 @@ const pv_cmd pv_commands[] = {
 	{ "tail", pv_cmd_tail, "the last rows (-n 10)" },
 	{ "cat", pv_cmd_cat, "every row, or a range of rows by global index (--rows A:B)" },
 	{ "sample", pv_cmd_sample, "rows drawn uniformly at random (-n 50, --seed S)" },
+	{ "sql", pv_cmd_sql, "SQL over datasets (DuckDB), export with -o, or a shell" },
 	{ "check", pv_cmd_check, "run a data contract (ODCS YAML) against the data; exit 1 when a rule fails" },
 	{ "contract", pv_cmd_contract, "contract init PATH: write a starting data contract for a dataset" },
 	{ NULL, NULL, NULL },
