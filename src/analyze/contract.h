@@ -207,6 +207,8 @@ const char *pv_rule_kind_name(pv_rule_kind k);
 
 /* ---- evaluation (contract_eval.c) */
 
+struct pv_dataset;
+
 typedef enum pv_rule_status {
 	PV_RS_PASS = 0,
 	PV_RS_FAIL,   /* the bound does not hold */
@@ -268,12 +270,11 @@ typedef struct pv_check_opts {
 	void (*progress)(void *ctx, int64_t done, int64_t total);
 	void *progress_ctx;
 	/* Runs a type: sql rule (the sql layer sits above analyze, so the
-	 * caller brings it): a view named `view` over files[0..n_files) (hive
-	 * partitions, schemas united by name) and `query` (placeholders
-	 * already replaced by the quoted view name) whose single value is
-	 * stored in *out. Returns 0 or a negative code with err filled.
-	 * NULL: sql rules end in PV_RS_ERROR. */
-	int (*sql_scalar)(void *ctx, const char *view, const char *const *files, size_t n_files,
+	 * caller brings it): a view named `view` over the dataset ds and
+	 * `query` (placeholders already replaced by the quoted view name)
+	 * whose single value is stored in *out (NaN for NULL). Returns 0 or a
+	 * negative code with err filled. NULL: sql rules end in PV_RS_ERROR. */
+	int (*sql_scalar)(void *ctx, const char *view, const struct pv_dataset *ds,
 			  const char *query, double *out, pv_err *err);
 	void *sql_ctx;
 } pv_check_opts;
@@ -300,8 +301,6 @@ int pv_contract_check(const pv_contract *c, const pv_check_opts *opts, pv_check_
 void pv_check_result_free(pv_check_result *r);
 
 /* ---- a starting contract (contract_init.c) */
-
-struct pv_dataset;
 
 /* Writes a starting ODCS contract for ds to out: id, server and schema
  * object called name, the server at server_path, one property per column

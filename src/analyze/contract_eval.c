@@ -543,28 +543,20 @@ static void run_sql(evctx *x, const pv_dataset *ds, size_t oi, pv_ev_rule *e)
 		rule_error(x, e, "sql rules need DuckDB, which this caller does not provide");
 		return;
 	}
-	const char **files = calloc(ds->n_files ? ds->n_files : 1, sizeof *files);
 	char *q = sql_with_view(e->r->query, x->c->objects[oi].name);
-	if (!files || !q) {
-		free(files);
-		free(q);
+	if (!q) {
 		rule_error(x, e, "out of memory");
 		return;
 	}
-	size_t n = 0;
-	for (size_t f = 0; f < ds->n_files; f++)
-		if (ds->files[f].pf)
-			files[n++] = ds->files[f].path;
 	double v = NAN;
 	pv_err err;
 	pv_err_clear(&err);
-	if (x->opts->sql_scalar(x->opts->sql_ctx, x->c->objects[oi].name, files, n, q, &v, &err))
+	if (x->opts->sql_scalar(x->opts->sql_ctx, x->c->objects[oi].name, ds, q, &v, &err))
 		rule_error(x, e, err.msg);
 	else {
 		pv_ev_judge(e, v, ds->n_rows);
 		res->detail = pv_arena_printf(&x->res->arena, NULL, "query returned %.17g", v);
 	}
-	free(files);
 	free(q);
 }
 

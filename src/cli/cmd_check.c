@@ -17,6 +17,7 @@
 #include "cli/progress.h"
 #include "io/atomic.h"
 #include "sql/duck.h"
+#include "sql/session.h"
 #include "base/banned.h"
 
 static const char help[] =
@@ -41,45 +42,19 @@ static const char help[] =
 	"2 invalid contract or usage, 3 data or I/O error (or a rule that could not\n"
 	"be evaluated).\n";
 
-/* DuckDB for `type: sql` rules: a restricted session per rule that may
- * read only the object's files, one view over them. */
-static int sql_scalar(void *ctx, const char *view, const char *const *files, size_t n_files,
-		      const char *query, double *out, pv_err *err)
+/* DuckDB for `type: sql` rules: a restricted session (sql/session.h) per
+ * rule that may read only the object's files, one view over them. */
+static int sql_scalar(void *ctx, const char *view, const pv_dataset *ds, const char *query,
+		      double *out, pv_err *err)
 {
 	(void)ctx;
-	char **abs = calloc(n_files ? n_files : 1, sizeof *abs);
-	if (!abs)
-		return pv_err_set(err, PV_ENOMEM, "out of memory");
-	pv_buf sql;
-	pv_buf_init(&sql, 0);
-	int rc = 0;
-	for (size_t i = 0; i < n_files && !rc; i++) {
-		abs[i] = realpath(files[i], NULL);
-		if (!abs[i])
-			rc = pv_err_set(err, PV_EIO, "%s: %s", files[i], strerror(errno));
-	}
-	pv_buf_puts(&sql, "CREATE VIEW \"", NULL);
-	for (const char *p = view; *p; p++)
-		pv_buf_printf(&sql, NULL, *p == '"' ? "\"\"" : "%c", *p);
-	pv_buf_puts(&sql, "\" AS SELECT * FROM read_parquet([", NULL);
-	for (size_t i = 0; i < n_files && !rc; i++) {
-		pv_buf_puts(&sql, i ? ", '" : "'", NULL);
-		for (const char *p = abs[i]; *p; p++)
-			pv_buf_printf(&sql, NULL, *p == '\'' ? "''" : "%c", *p);
-		pv_buf_putc(&sql, '\'', NULL);
-	}
-	pv_buf_puts(&sql, "], hive_partitioning = true, union_by_name = true)", NULL);
-	pv_duck_opts o = { .threads = 0, .restricted = true,
-			   .allowed_paths = (const char *const *)abs, .n_allowed_paths = n_files };
+	pv_sql_view v = { .name = view, .ds = ds };
 	pv_duck *d = NULL;
 	pv_duck_result *res = NULL;
-	if (!rc)
-		rc = pv_duck_open(&o, &d, err);
-	if (!rc)
-		rc = pv_duck_exec(d, sql.data, err);
+	bool has = false;
+	int rc = pv_sql_open(&v, 1, NULL, &d, err);
 	if (!rc)
 		rc = pv_duck_query(d, query, &res, err);
-	bool has = false;
 	if (!rc)
 		rc = pv_duck_result_next(res, &has, err);
 	if (!rc) {
@@ -96,10 +71,6 @@ static int sql_scalar(void *ctx, const char *view, const char *const *files, siz
 		pv_err_prefix(err, "sql");
 	pv_duck_result_free(res);
 	pv_duck_close(d);
-	for (size_t i = 0; i < n_files; i++)
-		free(abs[i]);
-	free(abs);
-	pv_buf_release(&sql);
 	return rc;
 }
 
