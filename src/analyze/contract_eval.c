@@ -291,17 +291,8 @@ static void check_types(evctx *x, const pv_dataset *ds, pv_ev_rule *ev, size_t n
 		pv_buf_release(&cols);
 		return;
 	}
-	pv_scan *s = NULL;
-	pv_scan_opts so = { .columns = cols.data };
-	struct ArrowSchema sch = { 0 };
-	pv_arena a;
-	pv_arena_init(&a, 0);
-	pv_atype *t = NULL;
-	int rc = pv_scan_open(ds, &so, NULL, 0, &s, &e);
-	if (!rc)
-		rc = pv_scan_schema(s, &sch, &e);
-	if (!rc)
-		rc = pv_atype_parse(&a, &sch, &t, &e);
+	pv_ev_scan es;
+	int rc = pv_ev_scan_open(&es, ds, cols.data, false, &e);
 	for (size_t i = 0; i < n_ev; i++) {
 		const pv_rule *r = ev[i].r;
 		pv_rule_result *res = ev[i].res;
@@ -315,9 +306,9 @@ static void check_types(evctx *x, const pv_dataset *ds, pv_ev_rule *ev, size_t n
 			continue;
 		}
 		const pv_atype *ct = NULL;
-		for (size_t k = 0; k < t->n_children; k++)
-			if (!strcmp(pv_scan_column_name(s, k), r->column))
-				ct = t->children[k];
+		for (size_t k = 0; k < es.t->n_children; k++)
+			if (!strcmp(pv_scan_column_name(es.s, k), r->column))
+				ct = es.t->children[k];
 		if (!ct) {
 			res->status = PV_RS_ERROR;
 			res->error = "column not in the scan";
@@ -344,10 +335,7 @@ static void check_types(evctx *x, const pv_dataset *ds, pv_ev_rule *ev, size_t n
 			res->n_offending = 1;
 		pv_buf_release(&dn);
 	}
-	if (sch.release)
-		sch.release(&sch);
-	pv_scan_close(s);
-	pv_arena_release(&a);
+	pv_ev_scan_close(&es);
 	pv_buf_release(&cols);
 }
 
@@ -362,32 +350,21 @@ static int read_reference(evctx *x, pv_ev_rule *e, pv_err *err)
 	if (!path)
 		return pv_err_set(err, PV_EINVAL, "%s", why);
 	pv_dataset *ds = NULL;
-	pv_scan *s = NULL;
-	struct ArrowSchema sch = { 0 };
-	pv_arena a;
-	pv_arena_init(&a, 0);
-	pv_atype *t = NULL;
-	pv_row_range all = { 0, INT64_MAX / 2 };
-	pv_scan_opts so = { .columns = e->r->other_column };
+	pv_ev_scan es = { 0 };
 	int rc = open_ds(x, &path, 1, &ds, err);
 	if (!rc && ds->n_failed)
 		rc = pv_err_set(err, PV_EIO, "%s", ds->files[0].err ? ds->files[0].err->msg : "unreadable");
 	if (!rc)
-		rc = pv_scan_open(ds, &so, &all, 1, &s, err);
-	if (!rc)
-		rc = pv_scan_schema(s, &sch, err);
-	if (!rc)
-		rc = pv_atype_parse(&a, &sch, &t, err);
+		rc = pv_ev_scan_open(&es, ds, e->r->other_column, true, err);
 	pv_buf key;
 	pv_buf_init(&key, 0);
 	while (!rc) {
 		struct ArrowArray arr = { 0 };
 		int64_t first;
-		if ((rc = pv_scan_next(s, &arr, &first, err)) || !arr.release)
+		if ((rc = pv_ev_scan_next(&es, &arr, &first, err)) || !arr.release)
 			break;
-		rc = pv_atype_check(t, &arr, err);
 		for (int64_t i = 0; !rc && i < arr.length; i++) {
-			pv_acell row = { t, &arr, i };
+			pv_acell row = { es.t, &arr, i };
 			bool null;
 			pv_buf_reset(&key);
 			if ((rc = pv_ev_cell_key(pv_acell_field(&row, 0), &key, &null, err)))
@@ -404,10 +381,7 @@ static int read_reference(evctx *x, pv_ev_rule *e, pv_err *err)
 	pv_buf_release(&key);
 	if (rc)
 		pv_err_prefix(err, "reference '%s'", path);
-	if (sch.release)
-		sch.release(&sch);
-	pv_scan_close(s);
-	pv_arena_release(&a);
+	pv_ev_scan_close(&es);
 	pv_dataset_free(ds);
 	return rc;
 }
@@ -457,30 +431,19 @@ static void run_scan(evctx *x, const pv_dataset *ds, const pv_rowmap *rm, pv_ev_
 	}
 	for (size_t i = 0; !rc && i < n_names; i++)
 		pv_buf_printf(&cols, NULL, "%s%s", i ? "," : "", names[i]);
-	pv_scan *s = NULL;
-	struct ArrowSchema sch = { 0 };
-	pv_arena a;
-	pv_arena_init(&a, 0);
-	pv_atype *t = NULL;
-	pv_row_range all = { 0, rm->n_rows };
-	pv_scan_opts so = { .columns = cols.data };
+	pv_ev_scan es = { 0 };
 	if (!rc)
-		rc = pv_scan_open(ds, &so, &all, 1, &s, &e);
-	if (!rc)
-		rc = pv_scan_schema(s, &sch, &e);
-	if (!rc)
-		rc = pv_atype_parse(&a, &sch, &t, &e);
+		rc = pv_ev_scan_open(&es, ds, cols.data, true, &e);
 	while (!rc) {
 		struct ArrowArray arr = { 0 };
 		int64_t first;
-		if ((rc = pv_scan_next(s, &arr, &first, &e)) || !arr.release)
+		if ((rc = pv_ev_scan_next(&es, &arr, &first, &e)) || !arr.release)
 			break;
 		pv_rowpos pos = { 0 };
-		rc = pv_atype_check(t, &arr, &e);
-		if (!rc && arr.length)
+		if (arr.length)
 			rc = pv_rowmap_locate(rm, first, &pos, &e);
 		if (!rc) {
-			pv_ev_batch b = { t, &arr, first, ds, pos.file, names };
+			pv_ev_batch b = { es.t, &arr, first, ds, pos.file, names };
 			for (size_t i = 0; i < n_ev; i++)
 				if (ev[i].data)
 					pv_ev_feed(&ev[i], &b);
@@ -498,10 +461,7 @@ static void run_scan(evctx *x, const pv_dataset *ds, const pv_rowmap *rm, pv_ev_
 		else
 			pv_ev_finish(&ev[i], rm->n_rows);
 	}
-	if (sch.release)
-		sch.release(&sch);
-	pv_scan_close(s);
-	pv_arena_release(&a);
+	pv_ev_scan_close(&es);
 	pv_buf_release(&cols);
 	free(names);
 }

@@ -46,27 +46,16 @@ static int text_lengths(const pv_dataset *ds, const pv_atype *t, int64_t *maxlen
 	}
 	int rc = 0;
 	if (n) {
-		pv_scan *s = NULL;
-		struct ArrowSchema sch = { 0 };
-		pv_arena a;
-		pv_arena_init(&a, 0);
-		pv_atype *st = NULL;
-		pv_row_range all = { 0, INT64_MAX / 2 };
-		pv_scan_opts so = { .columns = cols.data };
-		rc = pv_scan_open(ds, &so, &all, 1, &s, err);
-		if (!rc)
-			rc = pv_scan_schema(s, &sch, err);
-		if (!rc)
-			rc = pv_atype_parse(&a, &sch, &st, err);
+		pv_ev_scan es;
+		rc = pv_ev_scan_open(&es, ds, cols.data, true, err);
 		while (!rc) {
 			struct ArrowArray arr = { 0 };
 			int64_t first;
-			if ((rc = pv_scan_next(s, &arr, &first, err)) || !arr.release)
+			if ((rc = pv_ev_scan_next(&es, &arr, &first, err)) || !arr.release)
 				break;
-			rc = pv_atype_check(st, &arr, err);
 			for (size_t k = 0; !rc && k < n; k++) {
 				for (int64_t i = 0; !rc && i < arr.length; i++) {
-					pv_acell row = { st, &arr, i }, c = pv_acell_field(&row, k);
+					pv_acell row = { es.t, &arr, i }, c = pv_acell_field(&row, k);
 					bool null;
 					const uint8_t *p;
 					size_t len;
@@ -81,10 +70,7 @@ static int text_lengths(const pv_dataset *ds, const pv_atype *t, int64_t *maxlen
 			}
 			arr.release(&arr);
 		}
-		if (sch.release)
-			sch.release(&sch);
-		pv_scan_close(s);
-		pv_arena_release(&a);
+		pv_ev_scan_close(&es);
 	}
 	free(which);
 	pv_buf_release(&cols);
@@ -94,19 +80,12 @@ static int text_lengths(const pv_dataset *ds, const pv_atype *t, int64_t *maxlen
 int pv_contract_init_write(const struct pv_dataset *ds, const char *name, const char *server_path,
 			   FILE *out, pv_err *err)
 {
-	pv_scan *s = NULL;
-	struct ArrowSchema sch = { 0 };
-	pv_arena a;
-	pv_arena_init(&a, 0);
-	pv_atype *t = NULL;
+	pv_ev_scan es = { 0 };
+	const pv_atype *t = NULL;
 	int64_t *maxlen = calloc(ds->n_columns ? ds->n_columns : 1, sizeof *maxlen);
 	int rc = maxlen ? 0 : pv_err_set(err, PV_ENOMEM, "out of memory");
-	if (!rc)
-		rc = pv_scan_open(ds, NULL, NULL, 0, &s, err);
-	if (!rc)
-		rc = pv_scan_schema(s, &sch, err);
-	if (!rc)
-		rc = pv_atype_parse(&a, &sch, &t, err);
+	if (!rc && !(rc = pv_ev_scan_open(&es, ds, NULL, false, err)))
+		t = es.t;
 	if (!rc && t->n_children != ds->n_columns)
 		rc = pv_err_set(err, PV_EINTERNAL, "scan columns do not match the dataset");
 	if (!rc)
@@ -169,10 +148,7 @@ int pv_contract_init_write(const struct pv_dataset *ds, const char *name, const 
 	if (ferror(out))
 		rc = pv_err_set(err, PV_EIO, "write error");
 done:
-	if (sch.release)
-		sch.release(&sch);
-	pv_scan_close(s);
-	pv_arena_release(&a);
+	pv_ev_scan_close(&es);
 	free(maxlen);
 	return rc;
 }

@@ -90,6 +90,25 @@ typedef struct pv_ev_batch {
 	const char *const *scan_cols; /* names of the scan's columns */
 } pv_ev_batch;
 
+/* A scan of some columns of a dataset with its batch type parsed, the
+ * sequence every reader here needs. */
+typedef struct pv_ev_scan {
+	pv_scan *s;
+	struct ArrowSchema sch;
+	pv_arena arena;  /* holds t */
+	pv_atype *t;     /* the batches' "+s" type */
+} pv_ev_scan;
+
+/* Opens a scan of columns ("a,b"; NULL: all) over every row of ds, or
+ * over none when all_rows is false (for the types alone). The scan's
+ * errors. Close with pv_ev_scan_close, also after a failed open. */
+int pv_ev_scan_open(pv_ev_scan *es, const pv_dataset *ds, const char *columns, bool all_rows,
+		    pv_err *err);
+/* The next batch, checked against the type; at the end 0 with
+ * out->release == NULL. The caller releases the batch. */
+int pv_ev_scan_next(pv_ev_scan *es, struct ArrowArray *out, int64_t *out_first, pv_err *err);
+void pv_ev_scan_close(pv_ev_scan *es);
+
 /* Prepares e for the scan (compiles patterns, loads tokenizers). Errors
  * are the rule's: res->status becomes PV_RS_ERROR and false comes back. */
 bool pv_ev_prepare(pv_ev_rule *e);

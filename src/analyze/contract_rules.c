@@ -100,6 +100,41 @@ int pv_kset_get(pv_kset *s, const void *key, size_t len, pv_kset_entry **out, pv
 	return 0;
 }
 
+/* ---- scans */
+
+int pv_ev_scan_open(pv_ev_scan *es, const pv_dataset *ds, const char *columns, bool all_rows,
+		    pv_err *err)
+{
+	memset(es, 0, sizeof *es);
+	pv_arena_init(&es->arena, 0);
+	pv_row_range all = { 0, INT64_MAX / 2 };
+	pv_scan_opts so = { .columns = columns };
+	int rc = pv_scan_open(ds, &so, all_rows ? &all : NULL, all_rows ? 1 : 0, &es->s, err);
+	if (!rc)
+		rc = pv_scan_schema(es->s, &es->sch, err);
+	if (!rc)
+		rc = pv_atype_parse(&es->arena, &es->sch, &es->t, err);
+	return rc;
+}
+
+int pv_ev_scan_next(pv_ev_scan *es, struct ArrowArray *out, int64_t *out_first, pv_err *err)
+{
+	memset(out, 0, sizeof *out);
+	int rc = pv_scan_next(es->s, out, out_first, err);
+	if (!rc && out->release && (rc = pv_atype_check(es->t, out, err)))
+		out->release(out);
+	return rc;
+}
+
+void pv_ev_scan_close(pv_ev_scan *es)
+{
+	if (es->sch.release)
+		es->sch.release(&es->sch);
+	pv_scan_close(es->s);
+	pv_arena_release(&es->arena);
+	memset(es, 0, sizeof *es);
+}
+
 /* ---- cells */
 
 static pv_acell field_cell(const pv_ev_batch *b, size_t col, int64_t i)
