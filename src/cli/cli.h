@@ -43,6 +43,7 @@ int pv_cmd_tail(int argc, char **argv);   /* cmd_rows.c */
 int pv_cmd_cat(int argc, char **argv);    /* cmd_rows.c */
 int pv_cmd_sample(int argc, char **argv); /* cmd_rows.c */
 int pv_cmd_sql(int argc, char **argv);
+int pv_cmd_diff(int argc, char **argv);
 int pv_cmd_check(int argc, char **argv);
 int pv_cmd_contract(int argc, char **argv);
 
