@@ -670,10 +670,13 @@ static void eval_object(evctx *x, size_t oi, pv_dataset *ds, const pv_rowmap *rm
 			pv_dataset_free(up);
 			break;
 		}
-		case PV_RULE_SCHEMA_COMPATIBLE:
-			rule_error(x, e, "schemaCompatible needs schema snapshots "
-					 "('parqview schema --save'), which this build does not have yet");
+		case PV_RULE_SCHEMA_COMPATIBLE: {
+			pv_err err;
+			pv_err_clear(&err);
+			if (pv_ev_schema_compatible(e, ds, &err))
+				rule_error(x, e, err.msg);
 			break;
+		}
 		case PV_RULE_NULL_TOLERANCE:
 			if (r->partition) {
 				bool found = false;

@@ -133,6 +133,10 @@ bool pv_contract_footer_nulls(const pv_dataset *ds, long ci, int64_t *out);
 void pv_contract_duck_type(const pv_atype *t, pv_buf *b);
 /* The ODCS logicalType of an Arrow type; NULL when none fits. */
 const char *pv_contract_logical_type(const pv_atype *t);
+/* schemaCompatible (contract_schema.c): judges the rule and records the
+ * offending changes as failures. Errors: loading the snapshot (its
+ * messages), PV_ENOMEM. */
+int pv_ev_schema_compatible(pv_ev_rule *e, const pv_dataset *ds, pv_err *err);
 /* Sets the rule's status from value and bound (value in rows or percent). */
 void pv_ev_judge(pv_ev_rule *e, double value, int64_t object_rows);
 

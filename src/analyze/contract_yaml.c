@@ -468,6 +468,23 @@ static int parse_custom(yctx *y, pv_rule *r, const yaml_node_t *q, const yaml_no
 			return PV_EINVAL;
 		if (!(r->snapshot = resolve_path(y, r->snapshot)))
 			return PV_ENOMEM;
+		for (size_t k = 0; k < r->n_allowed; k++) {
+			static const char *const kinds[] = {
+				"breaking", "compatible", "info", "column_added", "column_removed",
+				"column_renamed", "type_changed", "shape_changed", "nullability_changed",
+				"repetition_changed", "field_added", "field_removed", "partition_changed",
+				"kv_changed", "codec_changed", "encoding_changed", "rows_changed",
+			};
+			size_t j;
+			for (j = 0; j < sizeof kinds / sizeof kinds[0]; j++)
+				if (!strcmp(r->allowed[k], kinds[j]))
+					break;
+			if (j == sizeof kinds / sizeof kinds[0])
+				return yfail(y, yget(y, impl, "allow"),
+					     "expected change kinds (column_added, type_changed, ...) "
+					     "or classes (breaking, compatible) in 'allow', found '%s'",
+					     r->allowed[k]);
+		}
 		break;
 	case PV_RULE_NULL_TOLERANCE:
 		if (get_str(y, impl, "partition", true, &r->partition) ||

@@ -19,11 +19,11 @@ duckq=$build/tools/duckq
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
 
-plan 96
+plan 102
 
 if ! "$root/scripts/demo" "$bin" --no-summary --out "$t/dirty" >"$t/demo.log" 2>&1; then
 	cat "$t/demo.log" | sed 's/^/# /'
-	for i in $(seq 96); do echo "not ok $i - demo data"; done
+	for i in $(seq 102); do echo "not ok $i - demo data"; done
 	exit 1
 fi
 docs=$t/dirty/docs
@@ -253,6 +253,23 @@ n_eval=$(q "SELECT count(*) FROM read_parquet('$t/clean/eval/*.parquet')")
 mk rcr "    quality:\n      - type: custom\n        engine: parqview\n        implementation: {check: rowCountRatio, upstream: {path: $clean}}\n        mustBeBetween: [0.5, 1]\n"
 is "rowCountRatio: eval is a small share of docs: fail" "$(run rcr "$t/clean/eval")" 1
 is "rowCountRatio: the ratio" "$(field "$t/rcr.json" rowCountRatio value | cut -c1-7)" "$(q "SELECT round($n_eval / $n_rows, 12)" | cut -c1-7)"
+
+"$bin" schema "$clean/date=2024-03-0[123]" --save "$t/old.snap" >/dev/null
+mk sc "    quality:\n      - type: custom\n        engine: parqview\n        implementation: {check: schemaCompatible, snapshot: old.snap}\n"
+is "schemaCompatible: added columns are compatible: pass" "$(run sc "$clean")" 0
+mk sc_fail "    quality:\n      - type: custom\n        engine: parqview\n        implementation: {check: schemaCompatible, snapshot: old.snap, allow: [column_removed]}\n"
+is "schemaCompatible: additions not allowed: fail" "$(run sc_fail "$clean")" 1
+is "schemaCompatible: the three added columns named" \
+	"$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(" ".join(f["values"].split()[2].rstrip(":") for o in r["objects"] for x in o["rules"] for f in x["failures"]))' "$t/sc_fail.json")" \
+	"label reviewer_id confidence"
+"$bin" schema "$clean" --save "$t/new.snap" >/dev/null
+mk sc_rm "    quality:\n      - type: custom\n        engine: parqview\n        implementation: {check: schemaCompatible, snapshot: new.snap}\n"
+is "schemaCompatible: removed columns are breaking: fail" "$(run sc_rm "$clean/date=2024-03-0[12]")" 1
+mk sc_bad "    quality:\n      - type: custom\n        engine: parqview\n        implementation: {check: schemaCompatible, snapshot: old.snap, allow: [anything]}\n"
+is "schemaCompatible: an unknown change kind is invalid" "$(run sc_bad "$clean")" 2
+echo '{"version": "x"}' >"$t/bad.snap"
+mk sc_badsnap "    quality:\n      - type: custom\n        engine: parqview\n        implementation: {check: schemaCompatible, snapshot: bad.snap}\n"
+is "schemaCompatible: a bad snapshot file is a rule error" "$(run sc_badsnap "$clean")" 3
 
 # ---- severity and exit codes
 mk sev "    properties:\n      - name: label\n        quality:\n          - type: custom\n            engine: parqview\n            severity: warning\n            implementation: {check: classBalance, minShare: 0.3}\n"
