@@ -11,6 +11,7 @@
 #include "analyze/contract_int.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -495,29 +496,64 @@ static char *sql_with_view(const char *q, const char *view)
 	return pv_buf_detach(&b, NULL);
 }
 
-static void run_sql(evctx *x, const pv_dataset *ds, size_t oi, pv_ev_rule *e)
+/* Prepares a sql rule for the sql thread. */
+static void prepare_sql(evctx *x, size_t oi, pv_ev_rule *e)
 {
-	pv_rule_result *res = e->res;
-	res->source = PV_SRC_SQL;
+	e->res->source = PV_SRC_SQL;
 	if (!x->opts->sql_scalar) {
 		rule_error(x, e, "sql rules need DuckDB, which this caller does not provide");
 		return;
 	}
-	char *q = sql_with_view(e->r->query, x->c->objects[oi].name);
-	if (!q) {
+	if (!(e->sql_query = sql_with_view(e->r->query, x->c->objects[oi].name))) {
 		rule_error(x, e, "out of memory");
 		return;
 	}
-	double v = NAN;
-	pv_err err;
-	pv_err_clear(&err);
-	if (x->opts->sql_scalar(x->opts->sql_ctx, x->c->objects[oi].name, ds, q, &v, &err))
-		rule_error(x, e, err.msg);
-	else {
-		pv_ev_judge(e, v, ds->n_rows);
-		res->detail = pv_arena_printf(&x->res->arena, NULL, "query returned %.17g", v);
+	e->sql = true;
+}
+
+/* What the sql thread needs. It touches only the sql_* fields of the
+ * rules and reads ds, which the scan reads too (read-only use of a
+ * dataset from several threads is fine). */
+typedef struct sqljob {
+	const pv_check_opts *opts;
+	const char *view;
+	const pv_dataset *ds;
+	pv_ev_rule *ev;
+	size_t n_ev;
+} sqljob;
+
+static void *sql_thread(void *arg)
+{
+	sqljob *j = arg;
+	for (size_t i = 0; i < j->n_ev; i++) {
+		pv_ev_rule *e = &j->ev[i];
+		if (!e->sql)
+			continue;
+		e->sql_value = NAN;
+		pv_err_clear(&e->sql_err);
+		e->sql_rc = j->opts->sql_scalar(j->opts->sql_ctx, j->view, j->ds, e->sql_query,
+						&e->sql_value, &e->sql_err);
 	}
-	free(q);
+	return NULL;
+}
+
+/* Judges the sql rules once the thread is done. */
+static void finish_sql(evctx *x, const pv_dataset *ds, pv_ev_rule *ev, size_t n_ev)
+{
+	for (size_t i = 0; i < n_ev; i++) {
+		pv_ev_rule *e = &ev[i];
+		if (!e->sql)
+			continue;
+		if (e->sql_rc) {
+			rule_error(x, e, e->sql_err.msg);
+		} else {
+			pv_ev_judge(e, e->sql_value, ds->n_rows);
+			e->res->detail = pv_arena_printf(&x->res->arena, NULL, "query returned %.17g",
+							 e->sql_value);
+		}
+		free(e->sql_query);
+		e->sql_query = NULL;
+	}
 }
 
 /* ---- one object */
@@ -646,7 +682,7 @@ static void eval_object(evctx *x, size_t oi, pv_dataset *ds, const pv_rowmap *rm
 			break;
 		}
 		case PV_RULE_SQL:
-			run_sql(x, ds, oi, e);
+			prepare_sql(x, oi, e);
 			break;
 		case PV_RULE_ROW_COUNT_RATIO: {
 			const char *why = NULL, *path = dataref_path(x, &r->other, &why);
@@ -706,8 +742,21 @@ static void eval_object(evctx *x, size_t oi, pv_dataset *ds, const pv_rowmap *rm
 			break;
 		}
 	}
+	/* DuckDB answers the sql rules while the scan reads: the two overlap */
+	sqljob job = { x->opts, c->objects[oi].name, ds, ev, n_ev };
+	pthread_t th;
+	bool any_sql = false, threaded = false;
+	for (size_t i = 0; i < n_ev; i++)
+		any_sql = any_sql || ev[i].sql;
+	if (any_sql)
+		threaded = pthread_create(&th, NULL, sql_thread, &job) == 0;
+	if (any_sql && !threaded)
+		sql_thread(&job);
 	check_types(x, ds, ev, n_ev);
 	run_scan(x, ds, rm, ev, n_ev);
+	if (threaded)
+		pthread_join(th, NULL);
+	finish_sql(x, ds, ev, n_ev);
 	for (size_t i = 0; i < n_ev; i++) {
 		locate_failures(x, ds, rm, &ev[i]);
 		pv_ev_release(&ev[i]);

@@ -77,6 +77,12 @@ typedef struct pv_ev_rule {
 	pv_ev_fail *fails;
 	size_t n_fails;
 	pv_buf scratch;
+	/* type: sql rules run on their own thread while the scan reads */
+	bool sql;
+	char *sql_query;         /* placeholders replaced; malloc'ed */
+	double sql_value;
+	int sql_rc;
+	pv_err sql_err;
 } pv_ev_rule;
 
 /* What a batch is: the scan's struct array, its type, the global row of

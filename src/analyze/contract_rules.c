@@ -468,6 +468,13 @@ static void feed_rows(pv_ev_rule *e, const pv_ev_batch *b, pv_err *err)
 			size_t len;
 			if (pv_acell_bytes(&c, &p, &len, err))
 				return;
+			/* characters never outnumber bytes: a text no longer in bytes
+			 * than both the bound and the longest so far cannot matter */
+			bool chars = r->kind == PV_RULE_LENGTH || r->len_unit == PV_LEN_CHARS;
+			double lim = r->kind == PV_RULE_LENGTH ? (r->has_hi ? r->hi : -1) : (double)r->max_len;
+			if (chars && !(r->kind == PV_RULE_LENGTH && r->has_lo) && e->max_row >= 0 &&
+			    (double)len <= e->max_seen && (double)len <= lim)
+				break;
 			int64_t l = r->kind == PV_RULE_LENGTH ? pv_utf8_chars((const char *)p, len)
 							      : text_len(e, (const char *)p, len);
 			if (l < 0) {

@@ -150,6 +150,22 @@ static void test_estimates(void **state)
 	assert_int_equal(pv_tokens_bytes(0), 0);
 	assert_int_equal(pv_tokens_bytes(9), 3);
 	assert_int_equal(pv_utf8_chars("h\xc3\xa9llo \xe2\x82\xac", 10), 7);
+	/* past the eight-byte steps: 20 two-byte and 3 four-byte characters, 4 ASCII */
+	char buf[64];
+	size_t n = 0;
+	for (int i = 0; i < 20; i++)
+		buf[n++] = (char)0xc3, buf[n++] = (char)0xa9;
+	for (int i = 0; i < 3; i++)
+		buf[n++] = (char)0xf0, buf[n++] = (char)0x9f, buf[n++] = (char)0x98, buf[n++] = (char)0x80;
+	memcpy(buf + n, "abcd", 4);
+	n += 4;
+	assert_int_equal(pv_utf8_chars(buf, n), 27);
+	for (size_t k = 0; k <= n; k++) /* every length agrees with a byte-at-a-time count */ {
+		int64_t want = 0;
+		for (size_t i = 0; i < k; i++)
+			want += ((unsigned char)buf[i] & 0xC0) != 0x80;
+		assert_int_equal(pv_utf8_chars(buf, k), want);
+	}
 }
 
 static void test_bpe(void **state)
