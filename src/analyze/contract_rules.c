@@ -557,6 +557,36 @@ static void feed_rows(pv_ev_rule *e, const pv_ev_batch *b, pv_err *err)
 			if (r->allow_nan)
 				break;
 			const pv_atype *ct = pv_atype_value(t->children[0]);
+			const struct ArrowArray *ch = c.a->children[0];
+			if (!t->children[0]->dict && (ct->kind == PV_AK_F32 || ct->kind == PV_AK_F64) &&
+			    (ch->null_count == 0 || !ch->buffers[0])) {
+				/* no NULL items: read the floats straight from the values
+				 * buffer (pv_acell_range checked s0..s1 against the child) */
+				const uint8_t *vals = ch->buffers[1];
+				size_t w = ct->kind == PV_AK_F32 ? 4 : 8;
+				int64_t nan_at = -1;
+				double nan_v = 0;
+				for (int64_t k = s0; k < s1 && nan_at < 0; k++) {
+					const uint8_t *q = vals + (size_t)(ch->offset + k) * w;
+					double v;
+					if (w == 4) {
+						float f;
+						memcpy(&f, q, 4);
+						v = f;
+					} else {
+						memcpy(&v, q, 8);
+					}
+					if (isnan(v) || isinf(v))
+						nan_at = k, nan_v = v;
+				}
+				if (nan_at >= 0) {
+					bad = true;
+					note = pv_arena_printf(e->arena, NULL, "item %lld is %s",
+							       (long long)(nan_at - s0),
+							       isnan(nan_v) ? "NaN" : "infinite");
+				}
+				break;
+			}
 			for (int64_t k = s0; k < s1 && !bad; k++) {
 				pv_acell item = { t->children[0], c.a->children[0], k };
 				bool in;

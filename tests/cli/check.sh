@@ -19,11 +19,11 @@ duckq=$build/tools/duckq
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
 
-plan 102
+plan 104
 
 if ! "$root/scripts/demo" "$bin" --no-summary --out "$t/dirty" >"$t/demo.log" 2>&1; then
 	cat "$t/demo.log" | sed 's/^/# /'
-	for i in $(seq 102); do echo "not ok $i - demo data"; done
+	for i in $(seq 104); do echo "not ok $i - demo data"; done
 	exit 1
 fi
 docs=$t/dirty/docs
@@ -241,6 +241,15 @@ is "joinCoverage: no reference is invalid" "$(run jc_bad "$clean")" 2
 mk ed "    properties:\n      - name: embedding\n        quality:\n          - type: custom\n            engine: parqview\n            implementation: {check: embeddingDimension, dimension: 383}\n"
 is "embeddingDimension: wrong dimension fails" "$(run ed "$t/clean/embeddings")" 1
 like "embeddingDimension: the row's dimension noted" "$(field "$t/ed.json" 'embeddingDimension(embedding)' failures)" "dimension 384"
+mkdir -p "$t/vec"
+# the NaN in a file without NULL items (read straight from the values), the NULL item in another
+q "COPY (SELECT * FROM (VALUES ('a', [1, 'nan'::FLOAT, 2]::FLOAT[]), ('b', [1, 2, 3]::FLOAT[]), ('d', NULL), ('e', [1, 2]::FLOAT[]), ('f', [1, 'inf'::FLOAT, 2]::FLOAT[])) v(id, embedding)) TO '$t/vec/v.parquet' (FORMAT parquet)" >/dev/null
+q "COPY (SELECT 'c' AS id, [1, NULL, 3]::FLOAT[] AS embedding) TO '$t/vec/w.parquet' (FORMAT parquet)" >/dev/null
+mk ed3 "    properties:\n      - name: embedding\n        quality:\n          - type: custom\n            engine: parqview\n            implementation: {check: embeddingDimension, dimension: 3}\n"
+is "embeddingDimension: NaN, NULL item and short vector fail" "$(run ed3 "$t/vec")" 1
+is "embeddingDimension: the offending rows and why" \
+	"$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print([(f["file"].split("/")[-1], f["row"], f["note"]) for o in r["objects"] for x in o["rules"] for f in x["failures"]])' "$t/ed3.json")" \
+	"[('v.parquet', 0, 'item 1 is NaN'), ('v.parquet', 3, 'dimension 2'), ('v.parquet', 4, 'item 1 is infinite'), ('w.parquet', 0, 'a NULL item')]"
 mk ed_bad "    properties:\n      - name: embedding\n        quality:\n          - type: custom\n            engine: parqview\n            implementation: {check: embeddingDimension}\n"
 is "embeddingDimension: no dimension is invalid" "$(run ed_bad "$t/clean/embeddings")" 2
 
