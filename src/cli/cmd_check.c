@@ -197,10 +197,11 @@ int pv_cmd_check(int argc, char **argv)
 		code = PV_EXIT_DATA;
 	if (junit) {
 		pv_atomic_file af = { 0 };
-		const char *protect[] = { argv[optind] };
+		/* the contract and the PATH arguments are inputs */
+		const char *const *protect = (const char *const *)argv + optind;
 		pv_err jerr;
 		pv_err_clear(&jerr);
-		if (pv_atomic_open(&af, junit, protect, 1, &jerr) ||
+		if (pv_atomic_open(&af, junit, protect, (size_t)(argc - optind), &jerr) ||
 		    pv_check_write_junit(res, pv_atomic_stream(&af), fail_on, &jerr) ||
 		    pv_atomic_commit(&af, &jerr)) {
 			pv_atomic_abort(&af);

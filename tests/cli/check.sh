@@ -19,11 +19,11 @@ duckq=$build/tools/duckq
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
 
-plan 104
+plan 105
 
 if ! "$root/scripts/demo" "$bin" --no-summary --out "$t/dirty" >"$t/demo.log" 2>&1; then
 	cat "$t/demo.log" | sed 's/^/# /'
-	for i in $(seq 104); do echo "not ok $i - demo data"; done
+	for i in $(seq 105); do echo "not ok $i - demo data"; done
 	exit 1
 fi
 docs=$t/dirty/docs
@@ -135,6 +135,9 @@ for c in ET.parse(sys.argv[1]).getroot().iter("testcase"):
     if f is not None and c.get("name") == "text_fits_context": print(f.text)' "$t/out.xml")" 'date=2024-03-04/source=web/part-0.parquet: row group 0, row 8:'
 "$bin" check "$t/dirty/demo.yaml" --junit "$t/dirty/demo.yaml" >/dev/null 2>"$t/err"
 is "junit: refuses to overwrite the contract" "$?" 2
+cp "$t/clean/eval/eval.parquet" "$t/eval-copy.parquet"
+"$bin" check "$t/dirty/demo.yaml" "$t/eval-copy.parquet" --junit "$t/eval-copy.parquet" >/dev/null 2>&1
+is "junit: refuses to overwrite a data file" "$?:$(cmp -s "$t/eval-copy.parquet" "$t/clean/eval/eval.parquet" && echo same)" 2:same
 
 # ---- every rule kind: pass, fail, invalid
 mk() { # NAME BODY: a contract whose single object reads the clean docs
