@@ -29,6 +29,8 @@
 
 /* Most quality rules, properties, objects and list items a contract may hold. */
 #define PV_CONTRACT_MAX_ITEMS 10000
+/* Deepest nesting of flow collections ([ ], { }) accepted. */
+#define PV_CONTRACT_MAX_DEPTH 64
 /* Largest contract file read. */
 #define PV_CONTRACT_MAX_BYTES ((size_t)4 << 20)
 
@@ -182,6 +184,8 @@ typedef struct pv_contract {
  *   "FILE:LINE:COL: expected ..." for YAML that does not parse and for a
  *   contract that is not what ODCS and this reader accept (a missing
  *   required field, a wrong type, an unknown rule kind, a bad bound);
+ * flow collections nested deeper than PV_CONTRACT_MAX_DEPTH are refused
+ * the same way (libyaml's scanner slows down with the depth);
  * PV_ENOTFOUND / PV_EIO when the file cannot be read; PV_ELIMIT past
  * PV_CONTRACT_MAX_BYTES or PV_CONTRACT_MAX_ITEMS; PV_ENOMEM.
  * ODCS fields this reader does not use are accepted and ignored, so a

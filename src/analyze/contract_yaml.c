@@ -863,6 +863,46 @@ static int parse_root(yctx *y, yaml_node_t *root)
 	return 0;
 }
 
+/* libyaml's scanner does work in proportion to the flow nesting ([ and {)
+ * for every token, so a file of a million '[' takes hours: refuse deep
+ * flow nesting first. Quoted scalars and comments are skipped; a bracket
+ * inside a plain scalar counts, which only matters past the cap. */
+static bool flow_depth_ok(const char *t, size_t n, size_t *out_line, size_t *out_col)
+{
+	size_t line = 1, col = 1, depth = 0;
+	char quote = 0;
+	for (size_t i = 0; i < n; i++, col++) {
+		char ch = t[i];
+		if (ch == '\n') {
+			line++;
+			col = 0;
+			if (quote == '#')
+				quote = 0;
+			continue;
+		}
+		if (quote) {
+			if (quote == '"' && ch == '\\' && i + 1 < n && t[i + 1] != '\n')
+				i++, col++;
+			else if (ch == quote && quote != '#')
+				quote = 0;
+			continue;
+		}
+		if (ch == '"' || ch == '\'')
+			quote = ch;
+		else if (ch == '#' && (i == 0 || t[i - 1] == ' ' || t[i - 1] == '\t' || t[i - 1] == '\n'))
+			quote = '#';
+		else if (ch == '[' || ch == '{') {
+			if (++depth > PV_CONTRACT_MAX_DEPTH) {
+				*out_line = line;
+				*out_col = col;
+				return false;
+			}
+		} else if ((ch == ']' || ch == '}') && depth)
+			depth--;
+	}
+	return true;
+}
+
 int pv_contract_parse(const char *text, size_t len, const char *name, const char *dir,
 		      pv_contract **out, pv_err *err)
 {
@@ -870,6 +910,10 @@ int pv_contract_parse(const char *text, size_t len, const char *name, const char
 	if (len > PV_CONTRACT_MAX_BYTES)
 		return pv_err_set(err, PV_ELIMIT, "%s: contract larger than %zu bytes", name,
 				  PV_CONTRACT_MAX_BYTES);
+	size_t dl, dc;
+	if (!flow_depth_ok(text, len, &dl, &dc))
+		return pv_err_set(err, PV_EINVAL, "%s:%zu:%zu: expected [ ] and { } nested at most %d deep",
+				  name, dl, dc, PV_CONTRACT_MAX_DEPTH);
 	pv_contract *c = calloc(1, sizeof *c);
 	if (!c)
 		return pv_err_set(err, PV_ENOMEM, "out of memory");

@@ -122,6 +122,32 @@ static void test_invalid(void **state)
 		     "c.yaml:10:9: expected unique property names, found 'a' twice");
 }
 
+static void test_deep(void **state)
+{
+	(void)state;
+	/* a million '[' would keep libyaml busy for hours: refused up front */
+	size_t n = 1000000;
+	char *t = malloc(n + 4);
+	assert_non_null(t);
+	memcpy(t, "a: ", 3);
+	memset(t + 3, '[', n);
+	t[n + 3] = '\0';
+	pv_contract *c = NULL;
+	pv_err err;
+	pv_err_clear(&err);
+	assert_int_equal(pv_contract_parse(t, n + 3, "d.yaml", NULL, &c, &err), PV_EINVAL);
+	assert_string_equal(err.msg, "d.yaml:1:68: expected [ ] and { } nested at most 64 deep");
+	free(t);
+	/* brackets in quotes and comments do not count */
+	char ok[600];
+	snprintf(ok, sizeof ok, "%s# %0100d\nname: '%0100d'\n", head, 0, 0);
+	for (char *p = ok; *p; p++)
+		if (*p == '0')
+			*p = '[';
+	assert_int_equal(pv_contract_parse(ok, strlen(ok), "d.yaml", NULL, &c, &err), 0);
+	pv_contract_free(c);
+}
+
 static void test_bounds(void **state)
 {
 	(void)state;
@@ -214,6 +240,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_rules),
 		cmocka_unit_test(test_invalid),
+		cmocka_unit_test(test_deep),
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_estimates),
 		cmocka_unit_test(test_bpe),
