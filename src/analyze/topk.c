@@ -1,0 +1,231 @@
+/*
+ * topk.c - exact value counts turning into a Misra-Gries summary (topk.h).
+ * Must not include anything above base.
+ */
+#include "analyze/topk.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "base/banned.h"
+
+void pv_topk_init(pv_topk *t, size_t exact_max, size_t k)
+{
+	memset(t, 0, sizeof *t);
+	t->exact_max = exact_max ? exact_max : PV_TOPK_EXACT_MAX;
+	t->k = k ? k : PV_TOPK_K;
+	t->exact = true;
+}
+
+void pv_topk_release(pv_topk *t)
+{
+	if (!t)
+		return;
+	free(t->entries);
+	free(t->index);
+	t->entries = NULL;
+	t->index = NULL;
+	t->n_entries = t->cap_entries = t->index_cap = 0;
+}
+
+static int rebuild_index(pv_topk *t, size_t cap)
+{
+	uint32_t *ix = calloc(cap, sizeof *ix);
+	if (!ix)
+		return PV_ENOMEM;
+	for (size_t i = 0; i < t->n_entries; i++) {
+		size_t h = (size_t)t->entries[i].hash & (cap - 1);
+		while (ix[h])
+			h = (h + 1) & (cap - 1);
+		ix[h] = (uint32_t)(i + 1);
+	}
+	free(t->index);
+	t->index = ix;
+	t->index_cap = cap;
+	return 0;
+}
+
+static int cmp_count_desc(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x < y) - (x > y);
+}
+
+/* Subtracts the (k+1)-th largest count from every counter and drops the
+ * ones left at or below zero (topk.h). */
+static int shrink(pv_topk *t)
+{
+	if (t->n_entries <= t->k)
+		return 0;
+	int64_t *c = malloc(t->n_entries * sizeof *c);
+	if (!c)
+		return PV_ENOMEM;
+	for (size_t i = 0; i < t->n_entries; i++)
+		c[i] = t->entries[i].count;
+	qsort(c, t->n_entries, sizeof *c, cmp_count_desc);
+	int64_t cut = c[t->k];
+	free(c);
+	size_t w = 0;
+	for (size_t i = 0; i < t->n_entries; i++) {
+		if (t->entries[i].count <= cut)
+			continue;
+		t->entries[w] = t->entries[i];
+		t->entries[w].count -= cut;
+		w++;
+	}
+	t->n_entries = w;
+	t->error += cut;
+	t->exact = false;
+	return rebuild_index(t, t->index_cap);
+}
+
+static pv_topk_entry *find(const pv_topk *t, uint64_t hash)
+{
+	if (!t->index_cap)
+		return NULL;
+	size_t h = (size_t)hash & (t->index_cap - 1);
+	while (t->index[h]) {
+		pv_topk_entry *e = &t->entries[t->index[h] - 1];
+		if (e->hash == hash)
+			return e;
+		h = (h + 1) & (t->index_cap - 1);
+	}
+	return NULL;
+}
+
+int pv_topk_add(pv_topk *t, uint64_t hash, int64_t weight, pv_topk_entry **out_entry,
+		bool *out_new)
+{
+	*out_new = false;
+	t->n += weight;
+	pv_topk_entry *e = find(t, hash);
+	if (e) {
+		e->count += weight;
+		*out_entry = e;
+		return 0;
+	}
+	size_t limit = t->exact ? t->exact_max : 2 * t->k;
+	if (t->n_entries >= limit) {
+		int rc = shrink(t);
+		if (rc)
+			return rc;
+	}
+	if (t->n_entries == t->cap_entries) {
+		size_t cap = t->cap_entries ? t->cap_entries * 2 : 64;
+		pv_topk_entry *p = realloc(t->entries, cap * sizeof *p);
+		if (!p)
+			return PV_ENOMEM;
+		t->entries = p;
+		t->cap_entries = cap;
+	}
+	if ((t->n_entries + 1) * 2 > t->index_cap) {
+		int rc = rebuild_index(t, t->index_cap ? t->index_cap * 2 : 128);
+		if (rc)
+			return rc;
+	}
+	e = &t->entries[t->n_entries];
+	memset(e, 0, sizeof *e);
+	e->hash = hash;
+	e->count = weight;
+	size_t h = (size_t)hash & (t->index_cap - 1);
+	while (t->index[h])
+		h = (h + 1) & (t->index_cap - 1);
+	t->index[h] = (uint32_t)(t->n_entries + 1);
+	t->n_entries++;
+	*out_entry = e;
+	*out_new = true;
+	return 0;
+}
+
+void pv_topk_set_text(pv_topk_entry *e, const char *s, size_t n)
+{
+	e->text_cut = n > PV_TOPK_TEXT;
+	if (n > PV_TOPK_TEXT) {
+		n = PV_TOPK_TEXT;
+		/* back up to a UTF-8 character boundary */
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	}
+	memcpy(e->text, s, n);
+	e->text_len = (uint8_t)n;
+}
+
+int pv_topk_restore(pv_topk *t, uint64_t hash, int64_t count, const char *text, size_t n,
+		    bool cut)
+{
+	pv_topk_entry *e;
+	bool fresh;
+	/* weight added without counting it twice in n */
+	int64_t keep = t->n;
+	int rc = pv_topk_add(t, hash, count, &e, &fresh);
+	t->n = keep;
+	if (rc)
+		return rc;
+	if (fresh) {
+		pv_topk_set_text(e, text, n);
+		e->text_cut |= cut;
+	}
+	return 0;
+}
+
+int pv_topk_merge(pv_topk *dst, const pv_topk *src)
+{
+	if (!src->exact && dst->exact) {
+		/* the result is approximate: shrink by src's rules from now on */
+		dst->exact = false;
+	}
+	int64_t n = dst->n + src->n;
+	for (size_t i = 0; i < src->n_entries; i++) {
+		const pv_topk_entry *s = &src->entries[i];
+		pv_topk_entry *e;
+		bool fresh;
+		int rc = pv_topk_add(dst, s->hash, s->count, &e, &fresh);
+		if (rc)
+			return rc;
+		if (fresh) {
+			memcpy(e->text, s->text, sizeof e->text);
+			e->text_len = s->text_len;
+			e->text_cut = s->text_cut;
+		}
+	}
+	dst->n = n;
+	dst->error += src->error;
+	if (!dst->exact && dst->n_entries > 2 * dst->k)
+		return shrink(dst);
+	return 0;
+}
+
+size_t pv_topk_distinct(const pv_topk *t)
+{
+	return t->n_entries;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const pv_topk_entry *x = *(const pv_topk_entry *const *)a;
+	const pv_topk_entry *y = *(const pv_topk_entry *const *)b;
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	size_t n = x->text_len < y->text_len ? x->text_len : y->text_len;
+	int c = memcmp(x->text, y->text, n);
+	if (c)
+		return c;
+	return (x->text_len > y->text_len) - (x->text_len < y->text_len);
+}
+
+size_t pv_topk_top(const pv_topk *t, const pv_topk_entry **out, size_t max)
+{
+	if (!t->n_entries || !max)
+		return 0;
+	const pv_topk_entry **all = malloc(t->n_entries * sizeof *all);
+	if (!all)
+		return 0;
+	for (size_t i = 0; i < t->n_entries; i++)
+		all[i] = &t->entries[i];
+	qsort(all, t->n_entries, sizeof *all, cmp_entry);
+	size_t m = t->n_entries < max ? t->n_entries : max;
+	memcpy(out, all, m * sizeof *out);
+	free(all);
+	return m;
+}
