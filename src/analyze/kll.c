@@ -5,20 +5,12 @@
 #include "analyze/kll.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/err.h"
 #include "base/banned.h"
-
-void pv_kll_init(pv_kll *s)
-{
-	memset(s, 0, sizeof *s);
-	s->n_levels = 1;
-	s->rng = 0x9e3779b97f4a7c15u;
-	s->min = INFINITY;
-	s->max = -INFINITY;
-}
 
 void pv_kll_release(pv_kll *s)
 {
@@ -29,19 +21,41 @@ void pv_kll_release(pv_kll *s)
 	memset(s, 0, sizeof *s);
 }
 
-static size_t capacity(const pv_kll *s, size_t h)
+/* Capacity of the level `depth` below the top: k (2/3)^depth, at least
+ * 2; computed once. */
+static size_t cap_table[PV_KLL_MAX_LEVELS];
+static size_t max_table[PV_KLL_MAX_LEVELS + 1];
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+
+static void make_tables(void)
 {
-	double c = PV_KLL_K * pow(2.0 / 3.0, (double)(s->n_levels - 1 - h));
-	size_t v = (size_t)ceil(c);
-	return v < 2 ? 2 : v;
+	for (size_t d = 0; d < PV_KLL_MAX_LEVELS; d++) {
+		size_t v = (size_t)ceil(PV_KLL_K * pow(2.0 / 3.0, (double)d));
+		cap_table[d] = v < 2 ? 2 : v;
+	}
+	for (size_t h = 1; h <= PV_KLL_MAX_LEVELS; h++)
+		max_table[h] = max_table[h - 1] + cap_table[h - 1];
 }
 
+static size_t capacity(const pv_kll *s, size_t h)
+{
+	return cap_table[s->n_levels - 1 - h];
+}
+
+/* The most items a sketch of n_levels levels holds. */
 static size_t max_size(const pv_kll *s)
 {
-	size_t t = 0;
-	for (size_t h = 0; h < s->n_levels; h++)
-		t += capacity(s, h);
-	return t;
+	return max_table[s->n_levels];
+}
+
+void pv_kll_init(pv_kll *s)
+{
+	pthread_once(&tables_once, make_tables);
+	memset(s, 0, sizeof *s);
+	s->n_levels = 1;
+	s->rng = 0x9e3779b97f4a7c15u;
+	s->min = INFINITY;
+	s->max = -INFINITY;
 }
 
 static bool push(pv_kll *s, size_t h, const double *x, size_t n)
@@ -63,6 +77,49 @@ static bool push(pv_kll *s, size_t h, const double *x, size_t n)
 	l->len += n;
 	s->size += n;
 	return true;
+}
+
+/* Sorts x[0..n) ascending (no NaNs): quicksort with insertion sort for
+ * short runs, faster than qsort's indirect comparisons. */
+static void sort_doubles(double *x, size_t n)
+{
+	while (n > 16) {
+		double a = x[0], b = x[n / 2], c = x[n - 1];
+		double pivot = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
+		size_t i = 0, j = n - 1;
+		for (;;) {
+			while (x[i] < pivot)
+				i++;
+			while (x[j] > pivot)
+				j--;
+			if (i >= j)
+				break;
+			double t = x[i];
+			x[i] = x[j];
+			x[j] = t;
+			i++;
+			j--;
+		}
+		/* recurse into the smaller side, loop on the larger */
+		size_t left = j + 1;
+		if (left < n - left) {
+			sort_doubles(x, left);
+			x += left;
+			n -= left;
+		} else {
+			sort_doubles(x + left, n - left);
+			n = left;
+		}
+	}
+	for (size_t i = 1; i < n; i++) {
+		double v = x[i];
+		size_t j = i;
+		while (j > 0 && x[j - 1] > v) {
+			x[j] = x[j - 1];
+			j--;
+		}
+		x[j] = v;
+	}
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -93,7 +150,7 @@ static void compress(pv_kll *s)
 				return;
 			s->n_levels++;
 		}
-		qsort(l->items, l->len, sizeof *l->items, cmp_double);
+		sort_doubles(l->items, l->len);
 		/* An odd item out stays behind so no weight is lost. */
 		size_t pairs = l->len / 2;
 		size_t start = l->len - 2 * pairs;

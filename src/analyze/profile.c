@@ -278,8 +278,9 @@ static int64_t utf8_chars(const uint8_t *s, size_t n)
 		uint64_t w;
 		memcpy(&w, s + i, 8);
 		/* bit 7 set and bit 6 clear: 10xxxxxx */
-		uint64_t m = w & ~(w << 1) & 0x8080808080808080u;
-		cont += (size_t)__builtin_popcountll(m);
+		uint64_t m = (w & ~(w << 1) & 0x8080808080808080u) >> 7;
+		/* one bit per byte: their sum lands in the top byte */
+		cont += (size_t)((m * 0x0101010101010101u) >> 56);
 	}
 	for (; i < n; i++)
 		cont += (s[i] & 0xC0) == 0x80;
@@ -880,10 +881,23 @@ void pv_profile_sort_groups(pv_profile *p)
 
 /* ---- the run */
 
+/* One column of one row group: workers hold one column's pages at a
+ * time, which bounds memory by the largest page rather than a row
+ * group's. col SIZE_MAX reads only the --by column, to count rows when
+ * no column needs decoding. */
 typedef struct task {
 	size_t file, rg;
 	int64_t first, rows;
+	size_t col;
 } task;
+
+/* What a task of column c scans: "name" or "name,by". */
+typedef struct colset {
+	char *columns;
+	size_t col_child; /* SIZE_MAX for the row-count task */
+	size_t by_child;  /* SIZE_MAX without --by */
+	size_t n_children;
+} colset;
 
 typedef struct worker {
 	pv_profile *p;
@@ -900,11 +914,13 @@ typedef struct run_ctx {
 	const pv_dataset *ds;
 	const pv_profile_opts *opts;
 	pv_profile *proto;          /* columns only */
-	const char *scan_columns;
-	size_t n_scan;              /* children of each batch */
-	size_t *scan_of;            /* per profiled column: its child in the batch */
-	size_t by_child;            /* SIZE_MAX without --by */
-	pv_atype **types;           /* per batch child */
+	const char *scan_columns;   /* the probe's: profiled columns, then --by */
+	size_t n_scan;
+	size_t by_child;            /* in the probe; SIZE_MAX without --by */
+	pv_atype **types;           /* per probe column */
+	colset *sets;               /* per profiled column, then the row-count set */
+	size_t n_sets;
+	size_t counter;             /* the task column whose tasks count group rows */
 	task *tasks;
 	size_t n_tasks;
 	atomic_size_t next;
@@ -975,28 +991,21 @@ static int group_for(run_ctx *r, worker *w, const char *key, size_t *out)
 	return pv_profile_add_group(w->p, key, out, &w->err);
 }
 
-static int feed_group(run_ctx *r, worker *w, size_t g, const struct ArrowArray *batch,
-		      const int64_t *sel, int64_t n)
+static int feed_group(run_ctx *r, worker *w, const task *t, size_t g,
+		      const struct ArrowArray *batch, const int64_t *sel, int64_t n)
 {
 	pv_profile_group *grp = &w->p->groups[g];
-	grp->rows += n;
-	w->p->rows += n;
-	for (size_t c = 0; c < w->p->n_columns; c++) {
-		pv_colprof *cp = &grp->cols[c];
-		if (r->scan_of[c] == SIZE_MAX) {
-			/* not decoded: footers say it is all NULL */
-			cp->rows += n;
-			cp->nulls += n;
-			continue;
-		}
-		size_t k = r->scan_of[c];
-		int rc = feed(cp, r->types[k], batch->children[k], sel, n, &w->fx);
-		if (rc) {
-			pv_err_prefix(&w->err, "column '%s'", w->p->columns[c].name);
-			return rc;
-		}
+	if (t->col == r->counter) {
+		grp->rows += n;
+		w->p->rows += n;
 	}
-	return 0;
+	if (t->col == SIZE_MAX)
+		return 0;
+	size_t k = r->sets[t->col].col_child;
+	int rc = feed(&grp->cols[t->col], r->types[t->col], batch->children[k], sel, n, &w->fx);
+	if (rc)
+		pv_err_prefix(&w->err, "column '%s'", w->p->columns[t->col].name);
+	return rc;
 }
 
 static int key_text(worker *w, const pv_atype *t, const struct ArrowArray *a, int64_t i)
@@ -1009,20 +1018,26 @@ static int key_text(worker *w, const pv_atype *t, const struct ArrowArray *a, in
 	return rc;
 }
 
-static int feed_batch(run_ctx *r, worker *w, const struct ArrowArray *batch)
+static int feed_batch(run_ctx *r, worker *w, const task *t, const struct ArrowArray *batch)
 {
 	int64_t n = batch->length;
-	for (size_t k = 0; k < r->n_scan; k++) {
-		int rc = pv_atype_check(r->types[k], batch->children[k], &w->err);
+	const colset *cs = &r->sets[t->col == SIZE_MAX ? w->p->n_columns : t->col];
+	if (cs->col_child != SIZE_MAX) {
+		int rc = pv_atype_check(r->types[t->col], batch->children[cs->col_child], &w->err);
 		if (rc)
 			return rc;
 	}
-	if (r->by_child == SIZE_MAX) {
+	if (cs->by_child == SIZE_MAX) {
 		size_t g = 0;
 		int rc = group_for(r, w, "", &g);
-		return rc ? rc : feed_group(r, w, g, batch, NULL, n);
+		return rc ? rc : feed_group(r, w, t, g, batch, NULL, n);
 	}
-	const struct ArrowArray *by = batch->children[r->by_child];
+	const struct ArrowArray *by = batch->children[cs->by_child];
+	{
+		int rc = pv_atype_check(r->types[r->by_child], by, &w->err);
+		if (rc)
+			return rc;
+	}
 	const pv_atype *bt = r->types[r->by_child];
 	if ((size_t)n > w->gid_cap) {
 		int64_t *p = realloc(w->gid, (size_t)n * sizeof *p);
@@ -1086,7 +1101,7 @@ static int feed_batch(run_ctx *r, worker *w, const struct ArrowArray *batch)
 				w->sel[m++] = i;
 		if (!m)
 			continue;
-		int rc = feed_group(r, w, g, batch, m == n ? NULL : w->sel, m);
+		int rc = feed_group(r, w, t, g, batch, m == n ? NULL : w->sel, m);
 		if (rc)
 			return rc;
 	}
@@ -1095,7 +1110,8 @@ static int feed_batch(run_ctx *r, worker *w, const struct ArrowArray *batch)
 
 static int run_task(run_ctx *r, worker *w, const task *t)
 {
-	pv_scan_opts so = { .columns = r->scan_columns, .verify_crc = r->opts->verify_crc };
+	const colset *cs = &r->sets[t->col == SIZE_MAX ? r->proto->n_columns : t->col];
+	pv_scan_opts so = { .columns = cs->columns, .verify_crc = r->opts->verify_crc };
 	pv_row_range range = { t->first, t->rows };
 	pv_scan *s;
 	int rc = pv_scan_open(r->ds, &so, &range, 1, &s, &w->err);
@@ -1107,16 +1123,19 @@ static int run_task(run_ctx *r, worker *w, const task *t)
 		rc = pv_scan_next(s, &b, &first, &w->err);
 		if (rc || !b.release)
 			break;
-		if ((size_t)b.n_children != r->n_scan) {
+		if ((size_t)b.n_children != cs->n_children) {
 			rc = pv_err_set(&w->err, PV_EINTERNAL, "scan gave %lld columns, expected %zu",
-					(long long)b.n_children, r->n_scan);
+					(long long)b.n_children, cs->n_children);
 		} else {
-			rc = feed_batch(r, w, &b);
+			rc = feed_batch(r, w, t, &b);
 		}
 		int64_t len = b.length;
 		b.release(&b);
 		if (rc)
 			break;
+		/* progress counts the rows of the row-counting column */
+		if (t->col != r->counter)
+			len = 0;
 		long long done = atomic_fetch_add(&r->rows_done, len) + len;
 		if (r->opts->progress) {
 			pthread_mutex_lock(&r->lock);
@@ -1339,12 +1358,12 @@ int pv_profile_run(const pv_dataset *ds, const pv_profile_opts *opts_in, pv_prof
 				st->n_children, r.n_scan);
 		goto done;
 	}
-	r.scan_of = calloc(n_sel ? n_sel : 1, sizeof *r.scan_of);
-	if (!r.scan_of) {
+	r.sets = calloc(n_sel + 1, sizeof *r.sets);
+	if (!r.sets) {
 		rc = pv_err_set(err, PV_ENOMEM, "out of memory");
 		goto done;
 	}
-	bool any_decoded = false;
+	r.n_sets = n_sel + 1;
 	for (size_t i = 0; i < n_sel; i++) {
 		const char *name = pv_scan_column_name(probe, i);
 		pv_profile_column pc = { 0 };
@@ -1359,8 +1378,6 @@ int pv_profile_run(const pv_dataset *ds, const pv_profile_opts *opts_in, pv_prof
 		/* all NULL by the footers: nothing to decode */
 		bool skip = pc.footer_nulls_known && ci >= 0 && pc.footer_nulls == ds->n_rows;
 		pc.decoded = !opts.footer_only && !skip;
-		any_decoded |= pc.decoded;
-		r.scan_of[i] = pc.decoded ? i : SIZE_MAX;
 		rc = pv_profile_add_column(proto, &pc, err);
 		free(pc.footer_min);
 		free(pc.footer_max);
@@ -1368,6 +1385,7 @@ int pv_profile_run(const pv_dataset *ds, const pv_profile_opts *opts_in, pv_prof
 			goto done;
 	}
 	if (opts.by) {
+		r.by_child = SIZE_MAX;
 		for (size_t i = 0; i < r.n_scan; i++)
 			if (!strcmp(pv_scan_column_name(probe, i), opts.by))
 				r.by_child = i;
@@ -1405,15 +1423,55 @@ int pv_profile_run(const pv_dataset *ds, const pv_profile_opts *opts_in, pv_prof
 		proto = NULL;
 		goto done;
 	}
-	(void)any_decoded;
 
-	/* one task per non-empty row group, in dataset order */
+	/* What each column's tasks scan; the first decoded column counts the
+	 * group rows (with none, a task of the --by column alone does). */
+	r.counter = SIZE_MAX;
+	for (size_t c = 0; c <= n_sel; c++) {
+		colset *cs = &r.sets[c];
+		bool is_by = c < n_sel && opts.by && r.by_child == c;
+		if (c < n_sel && !proto->columns[c].decoded) {
+			cs->columns = NULL;
+			continue;
+		}
+		if (c < n_sel && r.counter == SIZE_MAX)
+			r.counter = c;
+		pv_buf b;
+		pv_buf_init(&b, 0);
+		if (c < n_sel)
+			rc = pv_buf_puts(&b, proto->columns[c].name, err);
+		cs->col_child = c < n_sel ? 0 : SIZE_MAX;
+		cs->by_child = SIZE_MAX;
+		cs->n_children = c < n_sel;
+		if (!rc && opts.by) {
+			if (is_by) {
+				cs->by_child = 0;
+			} else {
+				if (c < n_sel)
+					rc = pv_buf_putc(&b, ',', err);
+				if (!rc)
+					rc = pv_buf_puts(&b, opts.by, err);
+				cs->by_child = cs->n_children++;
+			}
+		}
+		if (!rc)
+			rc = pv_buf_putc(&b, '\0', err);
+		cs->columns = b.data;
+		if (rc)
+			goto done;
+	}
+	bool count_task = r.counter == SIZE_MAX && opts.by;
+
+	/* one task per decoded column of each non-empty row group, in
+	 * dataset order, so workers tend to hold different columns */
 	if ((rc = pv_rowmap_init(&map, ds, err)))
 		goto done;
-	size_t n_tasks = 0;
+	size_t n_tasks = 0, per_rg = count_task;
+	for (size_t c = 0; c < n_sel; c++)
+		per_rg += proto->columns[c].decoded;
 	for (size_t f = 0; f < ds->n_files; f++)
 		if (ds->files[f].pf)
-			n_tasks += ds->files[f].pf->meta->n_row_groups;
+			n_tasks += ds->files[f].pf->meta->n_row_groups * per_rg;
 	r.tasks = calloc(n_tasks ? n_tasks : 1, sizeof *r.tasks);
 	if (!r.tasks) {
 		rc = pv_err_set(err, PV_ENOMEM, "out of memory");
@@ -1428,7 +1486,11 @@ int pv_profile_run(const pv_dataset *ds, const pv_profile_opts *opts_in, pv_prof
 			int64_t rows = pf->meta->row_groups[g].num_rows;
 			if (rows <= 0)
 				continue;
-			r.tasks[r.n_tasks++] = (task){ f, g, first, rows };
+			for (size_t c = 0; c < n_sel; c++)
+				if (proto->columns[c].decoded)
+					r.tasks[r.n_tasks++] = (task){ f, g, first, rows, c };
+			if (count_task)
+				r.tasks[r.n_tasks++] = (task){ f, g, first, rows, SIZE_MAX };
 			first += rows;
 		}
 	}
@@ -1468,6 +1530,16 @@ int pv_profile_run(const pv_dataset *ds, const pv_profile_opts *opts_in, pv_prof
 		if ((rc = pv_profile_add_group(res, "", &g, err)))
 			goto done;
 	}
+	if (!opts.by && r.counter == SIZE_MAX) {
+		/* nothing decoded: the rows are the footers' */
+		res->rows = res->groups[0].rows = map.n_rows;
+	}
+	/* columns not decoded are NULL in every row of every group */
+	for (size_t g = 0; g < res->n_groups; g++)
+		for (size_t c = 0; c < res->n_columns; c++)
+			if (!res->columns[c].decoded)
+				res->groups[g].cols[c].rows = res->groups[g].cols[c].nulls =
+					res->groups[g].rows;
 	pv_profile_sort_groups(res);
 	res->n_files = 0;
 	for (size_t f = 0; f < ds->n_files; f++)
@@ -1485,7 +1557,9 @@ done:
 	}
 	free(r.workers);
 	free(r.tasks);
-	free(r.scan_of);
+	for (size_t i = 0; r.sets && i < r.n_sets; i++)
+		free(r.sets[i].columns);
+	free(r.sets);
 	pv_rowmap_release(&map);
 	pv_scan_close(probe);
 	if (schema.release)

@@ -46,10 +46,37 @@ static int rebuild_index(pv_topk *t, size_t cap)
 	return 0;
 }
 
-static int cmp_count_desc(const void *a, const void *b)
+/* The k-th largest of c[0..n) (0-based; k < n), reordering c
+ * (Hoare's selection). */
+static int64_t kth_largest(int64_t *c, size_t n, size_t k)
 {
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return (x < y) - (x > y);
+	size_t lo = 0, hi = n - 1;
+	while (lo < hi) {
+		int64_t pivot = c[lo + (hi - lo) / 2];
+		size_t i = lo, j = hi;
+		while (i <= j) {
+			while (c[i] > pivot)
+				i++;
+			while (c[j] < pivot)
+				j--;
+			if (i <= j) {
+				int64_t t = c[i];
+				c[i] = c[j];
+				c[j] = t;
+				i++;
+				if (j == 0)
+					break;
+				j--;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			break;
+	}
+	return c[k];
 }
 
 /* Subtracts the (k+1)-th largest count from every counter and drops the
@@ -63,8 +90,7 @@ static int shrink(pv_topk *t)
 		return PV_ENOMEM;
 	for (size_t i = 0; i < t->n_entries; i++)
 		c[i] = t->entries[i].count;
-	qsort(c, t->n_entries, sizeof *c, cmp_count_desc);
-	int64_t cut = c[t->k];
+	int64_t cut = kth_largest(c, t->n_entries, t->k);
 	free(c);
 	size_t w = 0;
 	for (size_t i = 0; i < t->n_entries; i++) {
@@ -77,7 +103,11 @@ static int shrink(pv_topk *t)
 	t->n_entries = w;
 	t->error += cut;
 	t->exact = false;
-	return rebuild_index(t, t->index_cap);
+	/* from now on at most 2k entries: a small index stays in cache */
+	size_t cap = 64;
+	while (cap < 4 * t->k)
+		cap *= 2;
+	return rebuild_index(t, cap);
 }
 
 static pv_topk_entry *find(const pv_topk *t, uint64_t hash)
