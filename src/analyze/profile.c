@@ -895,7 +895,7 @@ typedef struct task {
 typedef struct colset {
 	char *columns;
 	size_t col_child; /* SIZE_MAX for the row-count task */
-	size_t by_child;  /* SIZE_MAX without --by */
+	size_t by_child[PV_PROF_MAX_BY]; /* each --by column's child */
 	size_t n_children;
 } colset;
 
@@ -916,7 +916,9 @@ typedef struct run_ctx {
 	pv_profile *proto;          /* columns only */
 	const char *scan_columns;   /* the probe's: profiled columns, then --by */
 	size_t n_scan;
-	size_t by_child;            /* in the probe; SIZE_MAX without --by */
+	char *by_names[PV_PROF_MAX_BY]; /* the --by columns */
+	size_t n_by;
+	size_t by_probe[PV_PROF_MAX_BY]; /* their columns in the probe */
 	pv_atype **types;           /* per probe column */
 	colset *sets;               /* per profiled column, then the row-count set */
 	size_t n_sets;
@@ -1008,11 +1010,45 @@ static int feed_group(run_ctx *r, worker *w, const task *t, size_t g,
 	return rc;
 }
 
-static int key_text(worker *w, const pv_atype *t, const struct ArrowArray *a, int64_t i)
+/* Is row i's value of by the same as row j's? (false when unsure) */
+static bool same_value(const pv_atype *bt, const struct ArrowArray *by, int64_t i, int64_t j)
+{
+	bool n1 = !is_valid(by, i), n0 = !is_valid(by, j);
+	if (n1 || n0)
+		return n1 && n0;
+	if (pv_atype_nested(bt) || bt->dict || bt->kind == PV_AK_DECIMAL ||
+	    bt->kind == PV_AK_STRVIEW || bt->kind == PV_AK_BINVIEW || bt->kind == PV_AK_F16 ||
+	    bt->kind == PV_AK_BOOL)
+		return false;
+	pv_acell a1 = { bt, by, i }, a0 = { bt, by, j };
+	if (bt->kind == PV_AK_STRING || bt->kind == PV_AK_BINARY || bt->kind == PV_AK_FIXED) {
+		const uint8_t *p1, *p0;
+		size_t l1, l0;
+		if (pv_acell_bytes(&a1, &p1, &l1, NULL) || pv_acell_bytes(&a0, &p0, &l0, NULL))
+			return false;
+		return l1 == l0 && !memcmp(p1, p0, l1);
+	}
+	return !memcmp(pv_acell_raw(&a1), pv_acell_raw(&a0), (size_t)bt->width);
+}
+
+/* The group key of row i: the value's text for one --by column,
+ * "a=v/b=w" for several. */
+static int key_text(run_ctx *r, worker *w, const colset *cs, const struct ArrowArray *batch,
+		    int64_t i)
 {
 	pv_buf_reset(&w->key);
-	pv_acell cell = { t, a, i };
-	int rc = pv_acell_text(&cell, 200, &w->key, &w->err);
+	int rc = 0;
+	for (size_t k = 0; k < r->n_by && !rc; k++) {
+		if (r->n_by > 1) {
+			if (k)
+				rc = pv_buf_putc(&w->key, '/', &w->err);
+			if (!rc)
+				rc = pv_buf_printf(&w->key, &w->err, "%s=", r->by_names[k]);
+		}
+		pv_acell cell = { r->types[r->by_probe[k]], batch->children[cs->by_child[k]], i };
+		if (!rc)
+			rc = pv_acell_text(&cell, 200, &w->key, &w->err);
+	}
 	if (!rc)
 		rc = pv_buf_putc(&w->key, '\0', &w->err);
 	return rc;
@@ -1027,64 +1063,44 @@ static int feed_batch(run_ctx *r, worker *w, const task *t, const struct ArrowAr
 		if (rc)
 			return rc;
 	}
-	if (cs->by_child == SIZE_MAX) {
+	if (!r->n_by) {
 		size_t g = 0;
 		int rc = group_for(r, w, "", &g);
 		return rc ? rc : feed_group(r, w, t, g, batch, NULL, n);
 	}
-	const struct ArrowArray *by = batch->children[cs->by_child];
-	{
-		int rc = pv_atype_check(r->types[r->by_child], by, &w->err);
+	for (size_t k = 0; k < r->n_by; k++) {
+		int rc = pv_atype_check(r->types[r->by_probe[k]], batch->children[cs->by_child[k]],
+					&w->err);
 		if (rc)
 			return rc;
 	}
-	const pv_atype *bt = r->types[r->by_child];
 	if ((size_t)n > w->gid_cap) {
 		int64_t *p = realloc(w->gid, (size_t)n * sizeof *p);
-		int64_t *q = realloc(w->sel, (size_t)n * sizeof *q);
 		if (p)
 			w->gid = p;
+		int64_t *q = realloc(w->sel, (size_t)n * sizeof *q);
 		if (q)
 			w->sel = q;
 		if (!p || !q)
 			return pv_err_set(&w->err, PV_ENOMEM, "out of memory");
 		w->gid_cap = w->sel_cap = (size_t)n;
 	}
-	/* The group of each row; consecutive equal keys (partition columns,
-	 * sorted data) reuse the last lookup. */
+	/* The group of each row; a row whose keys equal the last looked-up
+	 * row's (partition columns, sorted data) reuses its group. */
 	long last = -1;
 	int64_t last_row = -1;
 	for (int64_t i = 0; i < n; i++) {
-		if (last >= 0 && last_row >= 0) {
-			pv_acell a1 = { bt, by, i }, a0 = { bt, by, last_row };
-			bool n1 = !is_valid(by, i), n0 = !is_valid(by, last_row);
-			if (n1 && n0) {
+		if (last >= 0) {
+			bool same = true;
+			for (size_t k = 0; k < r->n_by && same; k++)
+				same = same_value(r->types[r->by_probe[k]],
+						  batch->children[cs->by_child[k]], i, last_row);
+			if (same) {
 				w->gid[i] = last;
 				continue;
 			}
-			if (!n1 && !n0 && !pv_atype_nested(bt) && bt->kind != PV_AK_DECIMAL &&
-			    bt->kind != PV_AK_STRVIEW && bt->kind != PV_AK_BINVIEW &&
-			    bt->kind != PV_AK_F16 && bt->kind != PV_AK_BOOL) {
-				const uint8_t *p1, *p0;
-				size_t l1, l0;
-				bool same;
-				if (bt->kind == PV_AK_STRING || bt->kind == PV_AK_BINARY ||
-				    bt->kind == PV_AK_FIXED) {
-					if (pv_acell_bytes(&a1, &p1, &l1, &w->err) ||
-					    pv_acell_bytes(&a0, &p0, &l0, &w->err))
-						return w->err.code;
-					same = l1 == l0 && !memcmp(p1, p0, l1);
-				} else {
-					same = !memcmp(pv_acell_raw(&a1), pv_acell_raw(&a0),
-						       (size_t)bt->width);
-				}
-				if (same) {
-					w->gid[i] = last;
-					continue;
-				}
-			}
 		}
-		int rc = key_text(w, bt, by, i);
+		int rc = key_text(r, w, cs, batch, i);
 		size_t g;
 		if (!rc)
 			rc = group_for(r, w, w->key.data, &g);
@@ -1290,6 +1306,31 @@ static int footer_answers(const pv_dataset *ds, size_t ci, pv_profile_column *pc
 	return rc;
 }
 
+/* "a, b" -> by_names. */
+static int split_by(run_ctx *r, const char *by, pv_err *err)
+{
+	const char *p = by;
+	for (;;) {
+		while (*p == ' ')
+			p++;
+		size_t n = strcspn(p, ",");
+		size_t m = n;
+		while (m && p[m - 1] == ' ')
+			m--;
+		if (!m)
+			return pv_err_set(err, PV_EINVAL, "--by '%s' has an empty column name", by);
+		if (r->n_by == PV_PROF_MAX_BY)
+			return pv_err_set(err, PV_EINVAL, "--by takes at most %d columns",
+					  PV_PROF_MAX_BY);
+		if (!(r->by_names[r->n_by] = strndup(p, m)))
+			return pv_err_set(err, PV_ENOMEM, "out of memory");
+		r->n_by++;
+		if (!p[n])
+			return 0;
+		p += n + 1;
+	}
+}
+
 int pv_profile_run(const pv_dataset *ds, const pv_profile_opts *opts_in, pv_profile **out,
 		   pv_err *err)
 {
@@ -1299,7 +1340,6 @@ int pv_profile_run(const pv_dataset *ds, const pv_profile_opts *opts_in, pv_prof
 	r.ds = ds;
 	r.opts = &opts;
 	r.max_groups = opts.max_groups ? opts.max_groups : PV_PROF_DEFAULT_MAX_GROUPS;
-	r.by_child = SIZE_MAX;
 	pthread_mutex_init(&r.lock, NULL);
 	pv_arena arena;
 	pv_arena_init(&arena, 0);
@@ -1318,24 +1358,28 @@ int pv_profile_run(const pv_dataset *ds, const pv_profile_opts *opts_in, pv_prof
 
 	/* The selected columns, resolved (and checked) by a scan over no
 	 * rows; the --by column rides along when it is not selected. */
+	if (opts.by && (rc = split_by(&r, opts.by, err)))
+		goto done;
 	pv_scan_opts so = { .columns = opts.columns };
 	rc = pv_scan_open(ds, &so, NULL, 0, &probe, err);
 	if (rc)
 		goto done;
 	size_t n_sel = pv_scan_n_columns(probe);
-	bool by_selected = false;
 	for (size_t i = 0; i < n_sel; i++) {
 		const char *name = pv_scan_column_name(probe, i);
 		if (i && (rc = pv_buf_putc(&cols, ',', err)))
 			goto done;
 		if ((rc = pv_buf_puts(&cols, name, err)))
 			goto done;
-		if (opts.by && !strcmp(name, opts.by))
-			by_selected = true;
 	}
-	if (opts.by && !by_selected) {
-		if ((n_sel && (rc = pv_buf_putc(&cols, ',', err))) ||
-		    (rc = pv_buf_puts(&cols, opts.by, err)))
+	for (size_t k = 0; k < r.n_by; k++) {
+		bool selected = false;
+		for (size_t i = 0; i < n_sel; i++)
+			selected |= !strcmp(pv_scan_column_name(probe, i), r.by_names[k]);
+		if (selected)
+			continue;
+		if ((cols.len && (rc = pv_buf_putc(&cols, ',', err))) ||
+		    (rc = pv_buf_puts(&cols, r.by_names[k], err)))
 			goto done;
 	}
 	if ((rc = pv_buf_putc(&cols, '\0', err)))
@@ -1384,18 +1428,20 @@ int pv_profile_run(const pv_dataset *ds, const pv_profile_opts *opts_in, pv_prof
 		if (rc)
 			goto done;
 	}
-	if (opts.by) {
-		r.by_child = SIZE_MAX;
+	for (size_t k = 0; k < r.n_by; k++) {
+		r.by_probe[k] = SIZE_MAX;
 		for (size_t i = 0; i < r.n_scan; i++)
-			if (!strcmp(pv_scan_column_name(probe, i), opts.by))
-				r.by_child = i;
-		if (r.by_child == SIZE_MAX) {
-			rc = pv_err_set(err, PV_EINVAL, "unknown --by column '%s'", opts.by);
+			if (!strcmp(pv_scan_column_name(probe, i), r.by_names[k]))
+				r.by_probe[k] = i;
+		if (r.by_probe[k] == SIZE_MAX) {
+			rc = pv_err_set(err, PV_EINTERNAL, "--by column '%s' not in the scan",
+					r.by_names[k]);
 			goto done;
 		}
-		if (pv_atype_nested(r.types[r.by_child])) {
+		if (pv_atype_nested(r.types[r.by_probe[k]])) {
 			rc = pv_err_set(err, PV_EINVAL,
-					"--by needs a column of single values; '%s' is nested", opts.by);
+					"--by needs columns of single values; '%s' is nested",
+					r.by_names[k]);
 			goto done;
 		}
 	}
@@ -1429,7 +1475,6 @@ int pv_profile_run(const pv_dataset *ds, const pv_profile_opts *opts_in, pv_prof
 	r.counter = SIZE_MAX;
 	for (size_t c = 0; c <= n_sel; c++) {
 		colset *cs = &r.sets[c];
-		bool is_by = c < n_sel && opts.by && r.by_child == c;
 		if (c < n_sel && !proto->columns[c].decoded) {
 			cs->columns = NULL;
 			continue;
@@ -1441,18 +1486,17 @@ int pv_profile_run(const pv_dataset *ds, const pv_profile_opts *opts_in, pv_prof
 		if (c < n_sel)
 			rc = pv_buf_puts(&b, proto->columns[c].name, err);
 		cs->col_child = c < n_sel ? 0 : SIZE_MAX;
-		cs->by_child = SIZE_MAX;
 		cs->n_children = c < n_sel;
-		if (!rc && opts.by) {
-			if (is_by) {
-				cs->by_child = 0;
-			} else {
-				if (c < n_sel)
-					rc = pv_buf_putc(&b, ',', err);
-				if (!rc)
-					rc = pv_buf_puts(&b, opts.by, err);
-				cs->by_child = cs->n_children++;
+		for (size_t k = 0; k < r.n_by && !rc; k++) {
+			if (c < n_sel && r.by_probe[k] == c) {
+				cs->by_child[k] = 0;
+				continue;
 			}
+			if (b.len)
+				rc = pv_buf_putc(&b, ',', err);
+			if (!rc)
+				rc = pv_buf_puts(&b, r.by_names[k], err);
+			cs->by_child[k] = cs->n_children++;
 		}
 		if (!rc)
 			rc = pv_buf_putc(&b, '\0', err);
@@ -1560,6 +1604,8 @@ done:
 	for (size_t i = 0; r.sets && i < r.n_sets; i++)
 		free(r.sets[i].columns);
 	free(r.sets);
+	for (size_t k = 0; k < r.n_by; k++)
+		free(r.by_names[k]);
 	pv_rowmap_release(&map);
 	pv_scan_close(probe);
 	if (schema.release)

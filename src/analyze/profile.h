@@ -68,6 +68,8 @@ struct pv_atype;
 #define PV_PROF_MAX_DIMS 8
 #define PV_PROF_DEFAULT_MAX_CHARS 8192
 #define PV_PROF_DEFAULT_MAX_GROUPS 1000
+/* The most --by columns. */
+#define PV_PROF_MAX_BY 8
 /* The longest mean vector kept (longer vectors: no mean vector). */
 #define PV_PROF_MAX_MEAN_DIM 65536
 
@@ -174,7 +176,9 @@ typedef void (*pv_profile_progress_fn)(void *ctx, int64_t rows_done);
 
 typedef struct pv_profile_opts {
 	const char *columns;    /* "a,b"; NULL: every column */
-	const char *by;         /* group by this column or partition key; NULL: one group */
+	const char *by;         /* group by these columns or partition keys ("date,source");
+	                         * NULL: one group. One column's group key is its
+	                         * value's text; several give "date=V/source=W" */
 	int64_t max_chars;      /* 0: PV_PROF_DEFAULT_MAX_CHARS */
 	size_t exact_max;       /* 0: PV_TOPK_EXACT_MAX */
 	size_t max_groups;      /* 0: PV_PROF_DEFAULT_MAX_GROUPS */
