@@ -54,6 +54,17 @@ typedef struct report {
 	pv_err err;
 } report;
 
+/* Symbols that need UTF-8, with their ASCII stand-ins. */
+static const char *pm(const report *r)
+{
+	return r->term->utf8 ? "\u00b1" : "+-";
+}
+
+static const char *times(const report *r)
+{
+	return r->term->utf8 ? "\u00d7" : "x";
+}
+
 static const char *count(int64_t v, char *b)
 {
 	return pv_units_count(v, b, PV_UNITS_BUF);
@@ -116,7 +127,7 @@ static void print_quantiles(report *r, const char *label, const pv_kll *k)
 	if (pv_kll_exact(k))
 		fprintf(r->out, "  (exact)\n");
 	else
-		fprintf(r->out, "  (rank \u00b1%.2f%%)\n", PV_KLL_RANK_ERROR * 100);
+		fprintf(r->out, "  (rank %s%.2f%%)\n", pm(r), PV_KLL_RANK_ERROR * 100);
 }
 
 static void print_lengths(report *r, const char *label, const pv_lenstats *l)
@@ -202,8 +213,8 @@ static void print_column(report *r, const pv_profile *p, const pv_profile_column
 		if (exact)
 			fprintf(r->out, "   distinct %s", count((int64_t)d, a));
 		else
-			fprintf(r->out, "   distinct \u2248 %s (\u00b1%.1f%%)", approx(d, y, sizeof y),
-				PV_HLL_BOUND * 100);
+			fprintf(r->out, "   distinct %s %s (%s%.1f%%)", t->utf8 ? "\u2248" : "~",
+				approx(d, y, sizeof y), pm(r), PV_HLL_BOUND * 100);
 	}
 	fprintf(r->out, "\n");
 	if (p->footer_only || !col->decoded) {
@@ -257,9 +268,10 @@ static void print_column(report *r, const pv_profile *p, const pv_profile_column
 	if (col->kind == PV_PROF_EMBEDDING) {
 		fprintf(r->out, "  dims      ");
 		for (size_t i = 0; i < c->n_dims; i++)
-			fprintf(r->out, " %lld\u00d7%s", (long long)c->dims[i], count(c->dim_count[i], a));
+			fprintf(r->out, " %lld%s%s", (long long)c->dims[i], times(r),
+				count(c->dim_count[i], a));
 		if (c->dim_other)
-			fprintf(r->out, " other\u00d7%s", count(c->dim_other, a));
+			fprintf(r->out, " other%s%s", times(r), count(c->dim_other, a));
 		fprintf(r->out, "%s\n", c->n_dims + (c->dim_other > 0) > 1 ? "  (inconsistent)" : "");
 		fprintf(r->out, "  vectors with NaN/inf %s   all-zero %s\n", count(c->n_nonfinite_vec, a),
 			count(c->n_zero_vec, b));
@@ -271,7 +283,8 @@ static void print_column(report *r, const pv_profile *p, const pv_profile_column
 				fprintf(r->out, "%s%s", i ? ", " : "",
 					num(c->mean_sum[i] / (double)c->mean_n, x, sizeof x));
 			fprintf(r->out, "%s] (%lld dims; all in --json)\n",
-				shown < c->mean_dim ? ", \u2026" : "", (long long)c->mean_dim);
+				shown < c->mean_dim ? (t->utf8 ? ", \u2026" : ", ...") : "",
+				(long long)c->mean_dim);
 		}
 	}
 	print_top(r, col, c);
