@@ -1207,9 +1207,8 @@ static int footer_answers(const pv_dataset *ds, size_t ci, pv_profile_column *pc
 			if (!strcmp(root->children[k]->name, dc->name))
 				node = root->children[k];
 		if (!node) {
-			/* missing: NULL in every row */
+			/* missing: NULL in every row, no bound to add */
 			pc->footer_nulls += pf->rows;
-			mm = false;
 			continue;
 		}
 		if (!node->is_leaf || node->max_rep > 0) {
@@ -1569,6 +1568,18 @@ int pv_profile_run(const pv_dataset *ds, const pv_profile_opts *opts_in, pv_prof
 		rc = pv_profile_merge(res, r.workers[i].p, err);
 	if (rc)
 		goto done;
+	/* the footer answers are the dataset's, not a sum over workers */
+	for (size_t c = 0; c < res->n_columns; c++) {
+		pv_profile_column *d = &res->columns[c];
+		const pv_profile_column *o = &proto->columns[c];
+		d->footer_nulls_known = o->footer_nulls_known;
+		d->footer_nulls = o->footer_nulls;
+		free(d->footer_min);
+		free(d->footer_max);
+		d->footer_min = o->footer_min ? strdup(o->footer_min) : NULL;
+		d->footer_max = o->footer_max ? strdup(o->footer_max) : NULL;
+		d->footer_minmax = o->footer_minmax && d->footer_min && d->footer_max;
+	}
 	if (!opts.by && res->n_groups == 0) {
 		size_t g;
 		if ((rc = pv_profile_add_group(res, "", &g, err)))

@@ -84,6 +84,9 @@ for row in csv.reader(open(sys.argv[2])):
     elif abs(d["value"] - int(distinct)) > hb * int(distinct):
         bad.append(f"{name} approx distinct {d['value']} vs {distinct} beyond {hb}")
 eq("small distinct is exact", cols["small"]["distinct"]["exact"], True)
+for c in p["columns"]:
+    if "nulls" in c["footer"]:
+        eq(c["name"] + " footer nulls", c["footer"]["nulls"], cols[c["name"]]["nulls"])
 eq("id distinct is sketched", cols["id"]["distinct"]["exact"], False)
 (nulls, cmin, cmax, csum, bmin, bmax, bsum, over, distinct), = csv.reader(open(sys.argv[3]))
 s = cols["s"]
