@@ -449,6 +449,22 @@ static int feed_vector(pv_colprof *c, const pv_atype *ct, const struct ArrowArra
 	return 0;
 }
 
+/* Counts a 64-bit integer (INT, TEMPORAL): distinct, frequent, extremes
+ * (has_minmax is the caller's to set). */
+static int add_i64(pv_colprof *c, int64_t v, pv_err *err)
+{
+	pv_topk_entry *e = NULL;
+	if (count_value(c, pv_hll_hash_u64((uint64_t)v), &e, err))
+		return PV_ENOMEM;
+	if (e)
+		raw_text(e, (uint64_t)v);
+	if (!c->has_minmax || v < c->imin)
+		c->imin = v;
+	if (!c->has_minmax || v > c->imax)
+		c->imax = v;
+	return 0;
+}
+
 /* Feeds rows sel[0..n) (all rows [0, n) when sel is NULL) of array a of
  * type t into c. */
 static int feed(pv_colprof *c, const pv_atype *t, const struct ArrowArray *a, const int64_t *sel,
@@ -478,14 +494,8 @@ static int feed(pv_colprof *c, const pv_atype *t, const struct ArrowArray *a, co
 		}
 		case PV_PROF_INT: {
 			int64_t v = read_int(a, vt->width, i);
-			if (count_value(c, pv_hll_hash_u64((uint64_t)v), &e, err))
+			if (add_i64(c, v, err))
 				return PV_ENOMEM;
-			if (e)
-				raw_text(e, (uint64_t)v);
-			if (!c->has_minmax || v < c->imin)
-				c->imin = v;
-			if (!c->has_minmax || v > c->imax)
-				c->imax = v;
 			add_number(c, (double)v);
 			break;
 		}
@@ -549,15 +559,8 @@ static int feed(pv_colprof *c, const pv_atype *t, const struct ArrowArray *a, co
 		}
 		case PV_PROF_TEMPORAL: {
 			pv_acell cell = { t, a, i };
-			int64_t v = pv_acell_int(&cell);
-			if (count_value(c, pv_hll_hash_u64((uint64_t)v), &e, err))
+			if (add_i64(c, pv_acell_int(&cell), err))
 				return PV_ENOMEM;
-			if (e)
-				raw_text(e, (uint64_t)v);
-			if (!c->has_minmax || v < c->imin)
-				c->imin = v;
-			if (!c->has_minmax || v > c->imax)
-				c->imax = v;
 			c->has_minmax = true;
 			break;
 		}
