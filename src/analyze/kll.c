@@ -60,6 +60,8 @@ void pv_kll_init(pv_kll *s)
 
 static bool push(pv_kll *s, size_t h, const double *x, size_t n)
 {
+	if (!n)
+		return true;
 	pv_kll_level *l = &s->lv[h];
 	if (l->len + n > l->cap) {
 		size_t cap = l->cap ? l->cap : 16;
