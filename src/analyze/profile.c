@@ -346,22 +346,25 @@ static void add_number(pv_colprof *c, double x)
 
 /* A cell's display text into a frequent-value entry (kinds whose raw
  * bytes are not kept). */
-static int entry_text(pv_topk_entry *e, const pv_atype *t, const struct ArrowArray *a, int64_t i,
-		      feed_ctx *fx)
+static int entry_text(pv_topk *tk, pv_topk_entry *e, const pv_atype *t,
+		      const struct ArrowArray *a, int64_t i, feed_ctx *fx)
 {
 	pv_acell cell = { t, a, i };
 	pv_buf_reset(&fx->text);
 	int rc = pv_acell_text(&cell, PV_TOPK_TEXT + 8, &fx->text, fx->err);
 	if (rc)
 		return rc;
-	pv_topk_set_text(e, fx->text.data ? fx->text.data : "", fx->text.len);
+	if (pv_topk_set_text(tk, e, fx->text.data ? fx->text.data : "", fx->text.len))
+		return pv_err_set(fx->err, PV_ENOMEM, "out of memory");
 	return 0;
 }
 
-static void raw_text(pv_topk_entry *e, uint64_t raw)
+/* A fixed-width value's raw bytes as its entry's text (rendered later). */
+static int raw_text(pv_colprof *c, pv_topk_entry *e, uint64_t raw, pv_err *err)
 {
-	memcpy(e->text, &raw, 8);
-	e->text_len = 8;
+	if (pv_topk_set_text(&c->topk, e, (const char *)&raw, 8))
+		return pv_err_set(err, PV_ENOMEM, "out of memory");
+	return 0;
 }
 
 static int feed_lengths_list(pv_colprof *c, const pv_atype *t, const struct ArrowArray *a,
@@ -456,8 +459,8 @@ static int add_i64(pv_colprof *c, int64_t v, pv_err *err)
 	pv_topk_entry *e = NULL;
 	if (count_value(c, pv_hll_hash_u64((uint64_t)v), &e, err))
 		return PV_ENOMEM;
-	if (e)
-		raw_text(e, (uint64_t)v);
+	if (e && raw_text(c, e, (uint64_t)v, err))
+		return PV_ENOMEM;
 	if (!c->has_minmax || v < c->imin)
 		c->imin = v;
 	if (!c->has_minmax || v > c->imax)
@@ -488,8 +491,8 @@ static int feed(pv_colprof *c, const pv_atype *t, const struct ArrowArray *a, co
 			c->n_true += v;
 			if (count_value(c, pv_hll_hash_u64(v), &e, err))
 				return PV_ENOMEM;
-			if (e)
-				raw_text(e, v);
+			if (e && raw_text(c, e, v, err))
+				return PV_ENOMEM;
 			break;
 		}
 		case PV_PROF_INT: {
@@ -503,8 +506,8 @@ static int feed(pv_colprof *c, const pv_atype *t, const struct ArrowArray *a, co
 			uint64_t v = read_uint(a, vt->width, i);
 			if (count_value(c, pv_hll_hash_u64(v), &e, err))
 				return PV_ENOMEM;
-			if (e)
-				raw_text(e, v);
+			if (e && raw_text(c, e, v, err))
+				return PV_ENOMEM;
 			if (!c->has_minmax || v < c->umin)
 				c->umin = v;
 			if (!c->has_minmax || v > c->umax)
@@ -536,8 +539,8 @@ static int feed(pv_colprof *c, const pv_atype *t, const struct ArrowArray *a, co
 			memcpy(&bits, &key, 8);
 			if (count_value(c, pv_hll_hash_u64(bits), &e, err))
 				return PV_ENOMEM;
-			if (e)
-				raw_text(e, bits);
+			if (e && raw_text(c, e, bits, err))
+				return PV_ENOMEM;
 			add_number(c, x);
 			break;
 		}
@@ -552,8 +555,8 @@ static int feed(pv_colprof *c, const pv_atype *t, const struct ArrowArray *a, co
 			const char *s = fx->text.data;
 			if (count_value(c, pv_hll_hash(s, fx->text.len - 1), &e, err))
 				return PV_ENOMEM;
-			if (e)
-				pv_topk_set_text(e, s, fx->text.len - 1);
+			if (e && pv_topk_set_text(&c->topk, e, s, fx->text.len - 1))
+				return pv_err_set(err, PV_ENOMEM, "out of memory");
 			add_number(c, strtod(s, NULL));
 			break;
 		}
@@ -595,9 +598,10 @@ static int feed(pv_colprof *c, const pv_atype *t, const struct ArrowArray *a, co
 				return PV_ENOMEM;
 			if (e) {
 				if (c->kind == PV_PROF_STRING) {
-					pv_topk_set_text(e, (const char *)p, len);
+					if (pv_topk_set_text(&c->topk, e, (const char *)p, len))
+						return pv_err_set(err, PV_ENOMEM, "out of memory");
 				} else {
-					int rc = entry_text(e, t, a, i, fx);
+					int rc = entry_text(&c->topk, e, t, a, i, fx);
 					if (rc)
 						return rc;
 				}

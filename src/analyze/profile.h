@@ -217,10 +217,11 @@ double pv_colprof_distinct(const pv_colprof *c, bool *out_exact);
 #define PV_PROF_N_QUANTILES 7
 extern const double pv_prof_quantiles[PV_PROF_N_QUANTILES];
 
-/* A frequent value as a typed value: numbers, booleans and times from
- * the raw bytes kept, strings (and decimal and binary texts) pointing
- * into the entry. Returns 0. */
-int pv_profile_entry_value(const pv_profile_column *col, const pv_topk_entry *e, pv_value *out);
+/* A frequent value of c as a typed value: numbers, booleans and times
+ * from the raw bytes kept, strings (and decimal and binary texts)
+ * pointing into c's text pool. Returns 0. */
+int pv_profile_entry_value(const pv_profile_column *col, const pv_colprof *c,
+			   const pv_topk_entry *e, pv_value *out);
 
 /* The exact min (max when `max`) of a column as a typed value; false when
  * the kind keeps none or no value was seen. */

@@ -57,18 +57,20 @@ static pv_value raw_value(const pv_profile_column *col, uint64_t raw)
 	return v;
 }
 
-int pv_profile_entry_value(const pv_profile_column *col, const pv_topk_entry *e, pv_value *out)
+int pv_profile_entry_value(const pv_profile_column *col, const pv_colprof *c,
+			   const pv_topk_entry *e, pv_value *out)
 {
+	const char *text = pv_topk_text(&c->topk, e);
 	if (col->kind == PV_PROF_STRING || col->kind == PV_PROF_BINARY ||
 	    col->kind == PV_PROF_DECIMAL) {
 		memset(out, 0, sizeof *out);
 		out->kind = PV_VAL_STRING;
-		out->bytes.ptr = (const uint8_t *)e->text;
+		out->bytes.ptr = (const uint8_t *)text;
 		out->bytes.len = e->text_len;
 		return 0;
 	}
 	uint64_t raw = 0;
-	memcpy(&raw, e->text, e->text_len < 8 ? e->text_len : 8);
+	memcpy(&raw, text, e->text_len < 8 ? e->text_len : 8);
 	*out = raw_value(col, raw);
 	return 0;
 }
@@ -275,7 +277,7 @@ static int column_json(const pv_profile *p, const pv_profile_column *col, const 
 		pv_json_array_begin(j);
 		for (size_t i = 0; i < n; i++) {
 			pv_json_object_begin(j);
-			pv_profile_entry_value(col, e[i], &v);
+			pv_profile_entry_value(col, c, e[i], &v);
 			kval(j, "value", &v, err);
 			if (e[i]->text_cut)
 				pv_json_kbool(j, "truncated", true);

@@ -123,7 +123,7 @@ static void w_colprof(wr *w, const pv_colprof *c)
 		w_i64(w, e->count);
 		w_u8(w, e->text_len);
 		w_u8(w, e->text_cut);
-		w_bytes(w, e->text, e->text_len);
+		w_bytes(w, pv_topk_text(&c->topk, e), e->text_len);
 	}
 	w_u8(w, c->has_minmax);
 	w_i64(w, c->imin);

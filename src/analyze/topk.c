@@ -24,9 +24,12 @@ void pv_topk_release(pv_topk *t)
 		return;
 	free(t->entries);
 	free(t->index);
+	free(t->pool);
 	t->entries = NULL;
 	t->index = NULL;
+	t->pool = NULL;
 	t->n_entries = t->cap_entries = t->index_cap = 0;
+	t->pool_len = t->pool_cap = 0;
 }
 
 static int rebuild_index(pv_topk *t, size_t cap)
@@ -92,14 +95,20 @@ static int shrink(pv_topk *t)
 		c[i] = t->entries[i].count;
 	int64_t cut = kth_largest(c, t->n_entries, t->k);
 	free(c);
-	size_t w = 0;
+	/* survivors keep their texts, moved to the front of the pool (their
+	 * offsets only decrease, so copying forward is safe) */
+	size_t w = 0, pos = 0;
 	for (size_t i = 0; i < t->n_entries; i++) {
 		if (t->entries[i].count <= cut)
 			continue;
 		t->entries[w] = t->entries[i];
 		t->entries[w].count -= cut;
+		memmove(t->pool + pos, t->pool + t->entries[w].text_off, t->entries[w].text_len);
+		t->entries[w].text_off = (uint32_t)pos;
+		pos += t->entries[w].text_len;
 		w++;
 	}
+	t->pool_len = pos;
 	t->n_entries = w;
 	t->error += cut;
 	t->exact = false;
@@ -168,7 +177,7 @@ int pv_topk_add(pv_topk *t, uint64_t hash, int64_t weight, pv_topk_entry **out_e
 	return 0;
 }
 
-void pv_topk_set_text(pv_topk_entry *e, const char *s, size_t n)
+int pv_topk_set_text(pv_topk *t, pv_topk_entry *e, const char *s, size_t n)
 {
 	e->text_cut = n > PV_TOPK_TEXT;
 	if (n > PV_TOPK_TEXT) {
@@ -177,8 +186,25 @@ void pv_topk_set_text(pv_topk_entry *e, const char *s, size_t n)
 		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
 			n--;
 	}
-	memcpy(e->text, s, n);
+	if (t->pool_len + n > t->pool_cap) {
+		size_t cap = t->pool_cap ? t->pool_cap * 2 : 1024;
+		while (cap < t->pool_len + n)
+			cap *= 2;
+		/* offsets are 32-bit; exact_max * PV_TOPK_TEXT stays far below */
+		if (cap > UINT32_MAX)
+			return PV_ENOMEM;
+		char *p = realloc(t->pool, cap);
+		if (!p)
+			return PV_ENOMEM;
+		t->pool = p;
+		t->pool_cap = cap;
+	}
+	if (n)
+		memcpy(t->pool + t->pool_len, s, n);
+	e->text_off = (uint32_t)t->pool_len;
 	e->text_len = (uint8_t)n;
+	t->pool_len += n;
+	return 0;
 }
 
 int pv_topk_restore(pv_topk *t, uint64_t hash, int64_t count, const char *text, size_t n,
@@ -193,7 +219,8 @@ int pv_topk_restore(pv_topk *t, uint64_t hash, int64_t count, const char *text, 
 	if (rc)
 		return rc;
 	if (fresh) {
-		pv_topk_set_text(e, text, n);
+		if (pv_topk_set_text(t, e, text, n))
+			return PV_ENOMEM;
 		e->text_cut |= cut;
 	}
 	return 0;
@@ -214,8 +241,8 @@ int pv_topk_merge(pv_topk *dst, const pv_topk *src)
 		if (rc)
 			return rc;
 		if (fresh) {
-			memcpy(e->text, s->text, sizeof e->text);
-			e->text_len = s->text_len;
+			if (pv_topk_set_text(dst, e, pv_topk_text(src, s), s->text_len))
+				return PV_ENOMEM;
 			e->text_cut = s->text_cut;
 		}
 	}
@@ -231,14 +258,15 @@ size_t pv_topk_distinct(const pv_topk *t)
 	return t->n_entries;
 }
 
-static int cmp_entry(const void *a, const void *b)
+static int cmp_entry(const void *a, const void *b, void *ctx)
 {
+	const pv_topk *t = ctx;
 	const pv_topk_entry *x = *(const pv_topk_entry *const *)a;
 	const pv_topk_entry *y = *(const pv_topk_entry *const *)b;
 	if (x->count != y->count)
 		return x->count < y->count ? 1 : -1;
 	size_t n = x->text_len < y->text_len ? x->text_len : y->text_len;
-	int c = memcmp(x->text, y->text, n);
+	int c = memcmp(pv_topk_text(t, x), pv_topk_text(t, y), n);
 	if (c)
 		return c;
 	return (x->text_len > y->text_len) - (x->text_len < y->text_len);
@@ -253,7 +281,7 @@ size_t pv_topk_top(const pv_topk *t, const pv_topk_entry **out, size_t max)
 		return 0;
 	for (size_t i = 0; i < t->n_entries; i++)
 		all[i] = &t->entries[i];
-	qsort(all, t->n_entries, sizeof *all, cmp_entry);
+	qsort_r(all, t->n_entries, sizeof *all, cmp_entry, (void *)t);
 	size_t m = t->n_entries < max ? t->n_entries : max;
 	memcpy(out, all, m * sizeof *out);
 	free(all);

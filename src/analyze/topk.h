@@ -36,9 +36,9 @@
 typedef struct pv_topk_entry {
 	uint64_t hash;
 	int64_t count;
+	uint32_t text_off;      /* the text: text_len bytes at pool + text_off */
 	uint8_t text_len;
 	bool text_cut;          /* the value was longer than the text kept */
-	char text[PV_TOPK_TEXT];
 } pv_topk_entry;
 
 typedef struct pv_topk {
@@ -51,6 +51,8 @@ typedef struct pv_topk {
 	size_t index_cap;       /* power of two */
 	int64_t n;              /* values counted (sum of weights) */
 	int64_t error;          /* counts may be low by this much (0 when exact) */
+	char *pool;             /* the entries' texts, back to back */
+	size_t pool_len, pool_cap;
 } pv_topk;
 
 /* exact_max 0: PV_TOPK_EXACT_MAX; k 0: PV_TOPK_K. */
@@ -64,8 +66,16 @@ void pv_topk_release(pv_topk *t); /* NULL allowed */
 int pv_topk_add(pv_topk *t, uint64_t hash, int64_t weight, pv_topk_entry **out_entry,
 		bool *out_new);
 
-/* Sets an entry's text (cut at a UTF-8 boundary to PV_TOPK_TEXT bytes). */
-void pv_topk_set_text(pv_topk_entry *e, const char *s, size_t n);
+/* Sets a new entry's text (cut at a UTF-8 boundary to PV_TOPK_TEXT
+ * bytes). Returns 0 or PV_ENOMEM. */
+int pv_topk_set_text(pv_topk *t, pv_topk_entry *e, const char *s, size_t n);
+
+/* An entry's text (text_len bytes, not NUL-terminated), valid until the
+ * next change to t. */
+static inline const char *pv_topk_text(const pv_topk *t, const pv_topk_entry *e)
+{
+	return t->pool ? t->pool + e->text_off : "";
+}
 
 /* dst := dst + src. */
 int pv_topk_merge(pv_topk *dst, const pv_topk *src);

@@ -184,7 +184,7 @@ static void print_top(report *r, const pv_profile_column *col, const pv_colprof 
 	for (size_t i = 0; i < n; i++) {
 		pv_value v;
 		char b[PV_UNITS_BUF], bar[128];
-		pv_profile_entry_value(col, e[i], &v);
+		pv_profile_entry_value(col, c, e[i], &v);
 		const char *t = value_text(r, &v, 32);
 		size_t w = pv_width_str(t, strlen(t));
 		fprintf(r->out, "    %s%*s %10s  %s\n", t, (int)(w < 32 ? 32 - w : 0), "",
