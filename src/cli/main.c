@@ -30,6 +30,8 @@ const pv_cmd pv_commands[] = {
 	{ "cat", pv_cmd_cat, "every row, or a range of rows by global index (--rows A:B)" },
 	{ "sample", pv_cmd_sample, "rows drawn uniformly at random (-n 50, --seed S)" },
 	{ "profile", pv_cmd_profile, "per-column profiles: distinct, quantiles, top values, lengths, embeddings" },
+	{ "sql", pv_cmd_sql, "SQL over datasets (DuckDB), export with -o, or a shell" },
+	{ "diff", pv_cmd_diff, "schema changes from A to B, breaking or compatible (exit 1 on breaking)" },
 	{ NULL, NULL, NULL },
 };
 

@@ -57,14 +57,25 @@ static void short_rate(double r, char *buf, size_t n)
 		snprintf(buf, n, "%.0f", r);
 }
 
-void pv_progress_update(pv_progress *p, int64_t done)
+/* Whether a line is due now (after DELAY, then every INTERVAL); stores
+ * the time in *out_t and marks it drawn. */
+static bool due(pv_progress *p, double *out_t)
 {
 	if (!p->out)
-		return;
+		return false;
 	double t = now();
 	if (t - p->start < DELAY || (p->last_draw && t - p->last_draw < INTERVAL))
-		return;
+		return false;
 	p->last_draw = t;
+	*out_t = t;
+	return true;
+}
+
+void pv_progress_update(pv_progress *p, int64_t done)
+{
+	double t;
+	if (!due(p, &t))
+		return;
 	char a[40], b[40], rate[32];
 	short_rate((double)done / (t - p->start), rate, sizeof rate);
 	if (p->total > 0)
@@ -73,6 +84,25 @@ void pv_progress_update(pv_progress *p, int64_t done)
 			(int)((double)done * 100.0 / (double)p->total), rate);
 	else
 		fprintf(p->out, "\r%s rows  %s rows/s\033[K", pv_progress_count(done, a, sizeof a), rate);
+	fflush(p->out);
+	p->shown = true;
+}
+
+void pv_progress_percent(pv_progress *p, double pct)
+{
+	double t;
+	if (!due(p, &t))
+		return;
+	if (pct < 0) {
+		fprintf(p->out, "\r%.1f s\033[K", t - p->start);
+	} else {
+		char bar[21];
+		int full = (int)(pct > 100 ? 100 : pct) / 5;
+		for (int i = 0; i < 20; i++)
+			bar[i] = i < full ? '#' : '.';
+		bar[20] = '\0';
+		fprintf(p->out, "\r[%s] %3d%%  %.1f s\033[K", bar, (int)pct, t - p->start);
+	}
 	fflush(p->out);
 	p->shown = true;
 }
