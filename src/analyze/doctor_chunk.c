@@ -40,6 +40,7 @@ static const char *const check_names[C_N] = { "pages",	     "crc",	     "decode"
 /* The data's null count, min and max over a chunk or one page. */
 typedef struct acc {
 	int64_t nulls, values, nans, levels;
+	int64_t leaf_nulls; /* nulls whose parents are all present */
 	bool has;
 	uint8_t *min, *max;
 	size_t min_len, max_len, min_cap, max_cap;
@@ -187,16 +188,10 @@ static void check_bound(task *t, const bound_ctx *b, bool is_min, const uint8_t 
 	}
 	if (pv_doc_is_nan(o, s, sn))
 		return; /* readers ignore NaN bounds (stats.h) */
-	if (!a->has) {
-		/* nothing to compare with: all nulls (or NaNs) */
-		if (a->nans == 0) {
-			char *st = pv_doc_text(o, s, sn);
-			emit(t, b->sev, b->check, b->page, -1, st, "no non-null values",
-			     "%s is set but there are no non-null values", b->what);
-			free(st);
-		}
+	/* no values (all null or NaN): any bound holds. DuckDB writes an
+	 * ENUM's dictionary bounds for chunks of nulls, harmlessly. */
+	if (!a->has)
 		return;
-	}
 	const uint8_t *v = is_min ? a->min : a->max;
 	size_t vn = is_min ? a->min_len : a->max_len;
 	int c = pv_doc_cmp(o, b->kind, s, sn, v, vn);
@@ -231,6 +226,22 @@ static void check_count(task *t, int check, pv_doctor_severity sev, int64_t page
 	emit(t, sev, check, page, -1, s, a, "%s differs from the data", what);
 }
 
+/* Null counts of nested columns differ between writers: parquet-mr counts
+ * every level below the maximum (null or empty parents too), Arrow only
+ * the null leaves under present parents, DuckDB counts a null struct in a
+ * list once more for each of its fields. What all agree on: at least the
+ * null leaves, at most every level. Flat columns must be exact. */
+static void check_nulls(task *t, int check, pv_doctor_severity sev, int64_t page, const char *what,
+			int64_t stored, const acc *a)
+{
+	const pv_schema_node *l = t->leaf;
+	bool nested = l->max_def > (l->repetition == PV_REP_OPTIONAL ? 1 : 0) || l->max_rep > 0;
+	if (!nested || stored < a->leaf_nulls || stored > a->levels) {
+		check_count(t, check, sev, page, what, stored, a->nulls);
+		return;
+	}
+}
+
 /* Whether the file's column order lets readers use min/max of this column. */
 static bool order_known(const task *t)
 {
@@ -249,8 +260,7 @@ static void check_statistics(task *t, const pv_statistics *st, const acc *a, int
 	char what[96];
 	if (st->has_null_count && st->null_count >= 0) {
 		snprintf(what, sizeof what, "%snull_count", where);
-		check_count(t, check, PV_DOCTOR_ERROR == sev ? PV_DOCTOR_ERROR : sev, page, what,
-			    st->null_count, a->nulls);
+		check_nulls(t, check, sev, page, what, st->null_count, a);
 	}
 	if (st->has_nan_count && st->nan_count >= 0) {
 		snprintf(what, sizeof what, "%snan_count", where);
@@ -475,6 +485,8 @@ static void on_value(task *t, pg *g, int64_t row, const pv_colbuf *b)
 static void consume(task *t, const pv_colbuf *b)
 {
 	int16_t max_def = t->leaf->max_def;
+	t->vi = 0; /* values are counted per batch */
+	bool leaf_optional = t->leaf->repetition == PV_REP_OPTIONAL;
 	for (size_t i = 0; i < b->n_levels; i++) {
 		while (t->pi < t->n_pg &&
 		       t->lvl >= t->pages[t->pi].level_start + t->pages[t->pi].num_values)
@@ -495,6 +507,11 @@ static void consume(task *t, const pv_colbuf *b)
 			t->chunk.nulls++;
 			if (g)
 				g->a.nulls++;
+			if (def == max_def - 1 && leaf_optional) {
+				t->chunk.leaf_nulls++;
+				if (g)
+					g->a.leaf_nulls++;
+			}
 		} else {
 			on_value(t, g, t->rows_started - 1, b);
 		}
@@ -636,8 +653,7 @@ static void check_column_index(task *t, const pv_column_index *ci)
 		if (ci->has_null_counts && ci->null_counts[k] >= 0) {
 			char what[64];
 			snprintf(what, sizeof what, "column index null_counts[%zu]", k);
-			check_count(t, C_CI, PV_DOCTOR_ERROR, g->index, what, ci->null_counts[k],
-				    g->a.nulls);
+			check_nulls(t, C_CI, PV_DOCTOR_ERROR, g->index, what, ci->null_counts[k], &g->a);
 		}
 		if (ci->null_pages[k])
 			continue;
@@ -747,8 +763,8 @@ void pv_doc_chunk_check(const pv_doc_file *f, pv_doc_chunk *out)
 		bool any_minmax = st->has_min || st->has_max || st->has_min_value || st->has_max_value;
 		/* null counts are always read (IS NULL pruning, counts): errors */
 		if (st->has_null_count && st->null_count >= 0)
-			check_count(&t, C_STATS, PV_DOCTOR_ERROR, -1, "null_count", st->null_count,
-				    t.chunk.nulls);
+			check_nulls(&t, C_STATS, PV_DOCTOR_ERROR, -1, "null_count", st->null_count,
+				    &t.chunk);
 		pv_statistics mm = *st;
 		mm.has_null_count = false;
 		if (any_minmax)
@@ -758,8 +774,8 @@ void pv_doc_chunk_check(const pv_doc_file *f, pv_doc_chunk *out)
 		for (size_t k = 0; k < t.n_pg; k++) {
 			pg *g = &t.pages[k];
 			if (g->num_nulls >= 0)
-				check_count(&t, C_PAGE_STATS, PV_DOCTOR_WARNING, g->index,
-					    "page header num_nulls", g->num_nulls, g->a.nulls);
+				check_nulls(&t, C_PAGE_STATS, PV_DOCTOR_WARNING, g->index,
+					    "page header num_nulls", g->num_nulls, &g->a);
 			if (g->has_stats)
 				check_statistics(&t, &g->stats, &g->a, C_PAGE_STATS, PV_DOCTOR_WARNING,
 						 g->index, "page statistics ");
