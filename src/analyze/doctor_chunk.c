@@ -565,14 +565,22 @@ static bool decode(task *t)
 		pv_colbuf_reset(&b);
 	}
 	if (ok) {
-		/* one row more than num_rows would mean the column is longer */
+		/* rows past num_rows mean the column is longer: count them */
 		pv_err e2;
-		if (pv_chunk_read(c, 1, &b, &e2) == 0 && b.n_rows > 0) {
-			char s[32];
+		int64_t extra = 0;
+		while (pv_chunk_read(c, 65536, &b, &e2) == 0 && b.n_rows > 0) {
+			extra += b.n_rows;
+			pv_colbuf_reset(&b);
+		}
+		if (strstr(e2.msg, "column chunk ends after "))
+			extra += b.n_rows;
+		if (extra > 0) {
+			char s[32], a[32];
 			snprintf(s, sizeof s, "%lld", (long long)t->rg_rows);
-			emit(t, PV_DOCTOR_ERROR, C_ROWS, -1, -1, s, "more",
-			     "the column holds more rows than the row group's num_rows %lld",
-			     (long long)t->rg_rows);
+			snprintf(a, sizeof a, "%lld", (long long)(t->rg_rows + extra));
+			emit(t, PV_DOCTOR_ERROR, C_ROWS, -1, -1, s, a,
+			     "the column holds %lld rows, the row group's num_rows is %lld",
+			     (long long)(t->rg_rows + extra), (long long)t->rg_rows);
 			ok = false;
 		}
 	}
@@ -782,7 +790,7 @@ void pv_doc_chunk_check(const pv_doc_file *f, pv_doc_chunk *out)
 		}
 	}
 	if (t.bloom_missing > 0) {
-		emit(&t, PV_DOCTOR_ERROR, C_BLOOM, -1, t.bloom_first_row, "absent", t.bloom_first_value,
+		emit(&t, PV_DOCTOR_ERROR, C_BLOOM, -1, t.bloom_first_row, NULL, t.bloom_first_value,
 		     "%lld values are missing from the bloom filter (first in row %lld)",
 		     (long long)t.bloom_missing, (long long)t.bloom_first_row);
 	}

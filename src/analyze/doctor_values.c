@@ -11,6 +11,7 @@
 #include "base/buf.h"
 #include "format/stats.h"
 #include "render/cell.h"
+#include "render/width.h"
 #include "base/banned.h"
 
 static bool is_decimal(const pv_schema_element *e)
@@ -287,6 +288,26 @@ void pv_doc_plain(const pv_doc_ord *o, const pv_colbuf *b, size_t vi, uint8_t tm
 	*out_n = lt->width;
 }
 
+static bool printable_utf8(const uint8_t *p, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		if (p[i] < 0x20 || p[i] == 0x7f)
+			return false;
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		uint32_t cp;
+		size_t k = pv_utf8_decode((const char *)p + i, n - i, &cp);
+		/* a sequence cut by the 100-byte prefix is fine */
+		if (k == 0)
+			return n - i < 4 && n == 100;
+		i += k;
+	}
+	return true;
+}
+
 char *pv_doc_text(const pv_doc_ord *o, const uint8_t *p, size_t n)
 {
 	pv_buf b;
@@ -298,6 +319,10 @@ char *pv_doc_text(const pv_doc_ord *o, const uint8_t *p, size_t n)
 			if (v.bytes.len > 100)
 				v.bytes.len = 100;
 		}
+		/* a report is one line of valid UTF-8: text that is not gets the
+		 * binary form, whose escapes show the bad bytes */
+		if (v.kind == PV_VAL_STRING && !printable_utf8(v.bytes.ptr, v.bytes.len))
+			v.kind = PV_VAL_BINARY;
 		if (pv_cell_text(&v, &b, NULL) == 0) {
 			if (n > 100 && (v.kind == PV_VAL_STRING || v.kind == PV_VAL_BINARY))
 				pv_buf_printf(&b, NULL, "… (%zu bytes)", n);

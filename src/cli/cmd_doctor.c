@@ -128,9 +128,12 @@ static void print_report(const pv_doctor_report *r, const pv_term *t)
 		       pv_term_reset(t), f->check);
 		print_place(f);
 		printf("%s", f->message);
-		if (f->stored || f->actual)
-			printf(" (stored %s, actual %s)", f->stored ? f->stored : "-",
-			       f->actual ? f->actual : "-");
+		if (f->stored && f->actual)
+			printf(" (stored %s, actual %s)", f->stored, f->actual);
+		else if (f->actual)
+			printf(" (value %s)", f->actual);
+		else if (f->stored)
+			printf(" (stored %s)", f->stored);
 		printf("\n");
 	}
 	if (r->advice.n > 0) {
