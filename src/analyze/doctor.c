@@ -162,9 +162,14 @@ int pv_doctor_unreadable(const char *path, const pv_err *why, pv_doctor_report *
 {
 	out->path = strdup(path);
 	out->unreadable = true;
+	const char *msg = why && why->msg[0] ? why->msg : "unreadable";
+	size_t n = strlen(path);
+	/* the dataset's messages start with the path, which the report has */
+	if (!strncmp(msg, path, n) && !strncmp(msg + n, ": ", 2))
+		msg += n + 2;
 	if (!out->path ||
 	    pv_doctor_add(&out->findings, PV_DOCTOR_ERROR, "footer", -1, -1, NULL, -1, -1, NULL, NULL,
-			  "%s", why && why->msg[0] ? why->msg : "unreadable"))
+			  "%s", msg))
 		return pv_err_set(err, PV_ENOMEM, "out of memory");
 	count_severities(out);
 	return 0;
