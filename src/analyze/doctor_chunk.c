@@ -119,8 +119,8 @@ static void emit(task *t, pv_doctor_severity sev, int check, int64_t page, int64
 
 static void keep(uint8_t **dst, size_t *len, size_t *cap, const uint8_t *p, size_t n, bool *nomem)
 {
-	if (n > *cap) {
-		size_t c = n < 16 ? 16 : n;
+	if (n > *cap || !*dst) {
+		size_t c = n < 16 ? 16 : n; /* never NULL, even for an empty value */
 		uint8_t *m = realloc(*dst, c);
 		if (!m) {
 			*nomem = true;
@@ -807,8 +807,10 @@ void pv_doc_chunk_check(const pv_doc_file *f, pv_doc_chunk *out)
 		out->amin = malloc(t.chunk.min_len ? t.chunk.min_len : 1);
 		out->amax = malloc(t.chunk.max_len ? t.chunk.max_len : 1);
 		if (out->amin && out->amax) {
-			memcpy(out->amin, t.chunk.min, t.chunk.min_len);
-			memcpy(out->amax, t.chunk.max, t.chunk.max_len);
+			if (t.chunk.min_len)
+				memcpy(out->amin, t.chunk.min, t.chunk.min_len);
+			if (t.chunk.max_len)
+				memcpy(out->amax, t.chunk.max, t.chunk.max_len);
 			out->amin_len = t.chunk.min_len;
 			out->amax_len = t.chunk.max_len;
 			out->has_minmax = true;

@@ -107,9 +107,11 @@ static void print_report(const pv_doctor_report *r, const pv_term *t)
 	char a[32], b[32];
 	printf("%s%s%s", pv_term_bold(t), r->path, pv_term_reset(t));
 	if (!r->unreadable)
-		printf("  (%s rows, %lld row groups, %lld column chunks, %s pages)",
+		printf("  (%s rows, %lld row group%s, %lld column chunk%s, %s page%s)",
 		       pv_units_count(r->n_rows, a, sizeof a), (long long)r->n_row_groups,
-		       (long long)r->n_chunks, pv_units_count(r->n_pages, b, sizeof b));
+		       r->n_row_groups == 1 ? "" : "s", (long long)r->n_chunks,
+		       r->n_chunks == 1 ? "" : "s", pv_units_count(r->n_pages, b, sizeof b),
+		       r->n_pages == 1 ? "" : "s");
 	if (r->findings.n == 0) {
 		printf(": %sok%s\n", pv_term_green(t), pv_term_reset(t));
 	} else {

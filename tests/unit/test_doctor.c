@@ -264,6 +264,52 @@ static void test_unreadable(void **state)
 	pv_doctor_report_release(&r);
 }
 
+/* The advice rules on a real footer with made-up chunk results. */
+static void test_advice(void **state)
+{
+	(void)state;
+	pv_pfile *pf = load("data/alltypes_plain.parquet");
+	size_t n = pf->schema->n_leaves;
+	pv_doc_chunk *ch = calloc(n, sizeof *ch);
+	assert_non_null(ch);
+	for (size_t c = 0; c < n; c++) {
+		ch[c].col = c;
+		ch[c].checked = true;
+		ch[c].has_stats = c != 0; /* only 'id' lacks statistics */
+		ch[c].n_data_pages = 1;
+	}
+	ch[3].n_dict_pages = 1;
+	ch[3].n_data_pages = 5;
+	ch[3].n_fallback_pages = 3;
+	ch[3].has_offset_index = true;
+	ch[5].n_data_pages = 2; /* several pages, no page index */
+	pv_doctor_list adv = { 0 };
+	pv_doc_advise(pf, ch, &adv);
+	const char *want[][2] = {
+		{ "dictionary_fallback", "column 'smallint_col' fell back from dictionary to plain "
+					 "encoding in 1 column chunks (3 of 5 data pages)" },
+		{ "statistics", "1 of 11 columns have no statistics ('id')" },
+		{ "page_index", "1 of 11 columns have column chunks of several pages but no page index "
+				"('bigint_col')" },
+	};
+	for (size_t i = 0; i < adv.n; i++)
+		print_message("# %s: %s\n", adv.v[i].check, adv.v[i].message);
+	assert_int_equal(adv.n, 3);
+	for (size_t i = 0; i < 3; i++) {
+		assert_string_equal(adv.v[i].check, want[i][0]);
+		assert_non_null(strstr(adv.v[i].message, want[i][1]));
+	}
+	pv_doctor_list_release(&adv);
+	/* nothing checked: no advice about columns */
+	for (size_t c = 0; c < n; c++)
+		ch[c].checked = false;
+	pv_doc_advise(pf, ch, &adv);
+	assert_int_equal(adv.n, 0);
+	pv_doctor_list_release(&adv);
+	free(ch);
+	pv_pfile_free(pf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -271,6 +317,7 @@ int main(void)
 		cmocka_unit_test(test_byte_orders),	cmocka_unit_test(test_leaf_orders),
 		cmocka_unit_test(test_list_and_json),	cmocka_unit_test(test_clean_files),
 		cmocka_unit_test(test_corrupt_checksums), cmocka_unit_test(test_unreadable),
+		cmocka_unit_test(test_advice),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
