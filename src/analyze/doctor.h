@@ -64,7 +64,7 @@ typedef struct pv_doctor_finding {
 	const char *check;       /* static: "statistics", "crc", ... (see above) */
 	int64_t row_group;
 	int64_t column;          /* leaf index */
-	const char *column_path; /* dotted path; owned */
+	const char *column_path; /* dotted path; owned (JSON "column") */
 	int64_t page;            /* data or dictionary page number within the chunk */
 	int64_t row;             /* row within the file */
 	char *message;           /* one line, lowercase */
@@ -91,7 +91,8 @@ typedef struct pv_doctor_report {
 
 typedef struct pv_doctor_opts {
 	int n_threads;                /* <= 0: every CPU */
-	const char *const *columns;   /* top-level names or dotted paths; NULL: all */
+	const char *const *columns;   /* top-level names or dotted paths (see
+	                               * pv_doctor_column_matches); NULL: all */
 	size_t n_columns;
 	bool no_advice;
 	/* Called (under a lock, from any worker) after each column chunk with
@@ -106,8 +107,9 @@ void pv_doctor_report_release(pv_doctor_report *r);
 
 /* Checks pf (its path is reopened for the pages) and fills *out (init'ed
  * by the caller). Problems in the file are findings, never errors: the
- * return is 0, or PV_EIO when the file cannot be reopened, PV_ENOMEM,
- * PV_EINVAL for a column name in opts that the file does not have.
+ * return is 0, or PV_EIO when the file cannot be reopened, PV_ENOMEM. A
+ * column name in opts that the file does not have selects nothing there
+ * (the caller validates names against the dataset).
  * Thread-safe for distinct reports; uses opts->n_threads workers. */
 int pv_doctor_file(const pv_pfile *pf, const pv_doctor_opts *opts, pv_doctor_report *out,
 		   pv_err *err);
@@ -115,6 +117,10 @@ int pv_doctor_file(const pv_pfile *pf, const pv_doctor_opts *opts, pv_doctor_rep
 /* Fills *out for a file whose footer could not be read: one error finding
  * (check "footer") with why's message, and unreadable set. */
 int pv_doctor_unreadable(const char *path, const pv_err *why, pv_doctor_report *out, pv_err *err);
+
+/* True when the leaf at dotted path `path` is named by `name`: the column
+ * itself or a struct, list or map above it ("a" names "a.b.c"). */
+bool pv_doctor_column_matches(const char *path, const char *name);
 
 /* "error", "warning", "info". */
 const char *pv_doctor_severity_name(int s);

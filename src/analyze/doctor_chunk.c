@@ -22,7 +22,6 @@
 #include "read/bloom.h"
 #include "read/pageindex.h"
 #include "read/pagewalk.h"
-#include "render/width.h"
 #include "base/banned.h"
 
 /* Findings of one check shown per chunk; the rest are counted in one line. */
@@ -436,23 +435,6 @@ static void walk(task *t)
 
 /* ------------------------------------------------------------------ decoded values */
 
-static int64_t utf8_bad_offset(const uint8_t *p, size_t n)
-{
-	size_t i = 0;
-	while (i < n) {
-		if (p[i] < 0x80) {
-			i++;
-			continue;
-		}
-		uint32_t cp;
-		size_t k = pv_utf8_decode((const char *)p + i, n - i, &cp);
-		if (k == 0)
-			return (int64_t)i;
-		i += k;
-	}
-	return -1;
-}
-
 static void on_value(task *t, pg *g, int64_t row, const pv_colbuf *b)
 {
 	uint8_t tmp[40];
@@ -463,7 +445,7 @@ static void on_value(task *t, pg *g, int64_t row, const pv_colbuf *b)
 	if (g)
 		acc_value(&g->a, &t->o, p, n);
 	if (t->o.is_text && !t->utf8_bad) {
-		int64_t off = utf8_bad_offset(p, n);
+		int64_t off = pv_doc_utf8_bad(p, n);
 		if (off >= 0) {
 			t->utf8_bad = true;
 			char *v = pv_doc_text(&t->o, p, n);

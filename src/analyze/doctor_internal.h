@@ -65,6 +65,9 @@ bool pv_doc_is_nan(const pv_doc_ord *o, const uint8_t *p, size_t n);
 void pv_doc_plain(const pv_doc_ord *o, const pv_colbuf *b, size_t vi, uint8_t tmp[40],
 		  const uint8_t **out_p, size_t *out_n);
 
+/* The offset of the first byte of p that does not start valid UTF-8, or -1. */
+int64_t pv_doc_utf8_bad(const uint8_t *p, size_t n);
+
 /* The text of a PLAIN value for a report (at most ~120 characters), or
  * "(N bytes)" when it does not decode; malloc'd, NULL on ENOMEM. */
 char *pv_doc_text(const pv_doc_ord *o, const uint8_t *p, size_t n);

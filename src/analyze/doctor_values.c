@@ -288,24 +288,31 @@ void pv_doc_plain(const pv_doc_ord *o, const pv_colbuf *b, size_t vi, uint8_t tm
 	*out_n = lt->width;
 }
 
-static bool printable_utf8(const uint8_t *p, size_t n)
+int64_t pv_doc_utf8_bad(const uint8_t *p, size_t n)
 {
 	size_t i = 0;
 	while (i < n) {
-		if (p[i] < 0x20 || p[i] == 0x7f)
-			return false;
 		if (p[i] < 0x80) {
 			i++;
 			continue;
 		}
 		uint32_t cp;
 		size_t k = pv_utf8_decode((const char *)p + i, n - i, &cp);
-		/* a sequence cut by the 100-byte prefix is fine */
 		if (k == 0)
-			return n - i < 4 && n == 100;
+			return (int64_t)i;
 		i += k;
 	}
-	return true;
+	return -1;
+}
+
+static bool printable_utf8(const uint8_t *p, size_t n, bool cut)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] < 0x20 || p[i] == 0x7f)
+			return false;
+	int64_t bad = pv_doc_utf8_bad(p, n);
+	/* a sequence cut by the prefix is fine */
+	return bad < 0 || (cut && n - (size_t)bad < 4);
 }
 
 char *pv_doc_text(const pv_doc_ord *o, const uint8_t *p, size_t n)
@@ -321,7 +328,7 @@ char *pv_doc_text(const pv_doc_ord *o, const uint8_t *p, size_t n)
 		}
 		/* a report is one line of valid UTF-8: text that is not gets the
 		 * binary form, whose escapes show the bad bytes */
-		if (v.kind == PV_VAL_STRING && !printable_utf8(v.bytes.ptr, v.bytes.len))
+		if (v.kind == PV_VAL_STRING && !printable_utf8(v.bytes.ptr, v.bytes.len, n > 100))
 			v.kind = PV_VAL_BINARY;
 		if (pv_cell_text(&v, &b, NULL) == 0) {
 			if (n > 100 && (v.kind == PV_VAL_STRING || v.kind == PV_VAL_BINARY))

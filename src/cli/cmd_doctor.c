@@ -66,16 +66,13 @@ static size_t split_columns(char *s, char **out, size_t max)
 
 static bool column_known(const pv_dataset *ds, const char *name)
 {
-	size_t n = strlen(name);
 	for (size_t i = 0; i < ds->n_files; i++) {
 		const pv_pfile *pf = ds->files[i].pf;
 		if (!pf)
 			continue;
-		for (size_t c = 0; c < pf->schema->n_leaves; c++) {
-			const char *path = pf->schema->leaves[c]->path;
-			if (!strncmp(path, name, n) && (path[n] == '\0' || path[n] == '.'))
+		for (size_t c = 0; c < pf->schema->n_leaves; c++)
+			if (pv_doctor_column_matches(pf->schema->leaves[c]->path, name))
 				return true;
-		}
 	}
 	return false;
 }
