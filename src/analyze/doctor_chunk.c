@@ -60,6 +60,7 @@ typedef struct pg {
 	int64_t first_row;  /* rows begun before its first level; -1 until seen */
 	bool starts_row;
 	acc a;
+	acc as; /* in signed byte order, for deprecated byte-array min/max */
 } pg;
 
 typedef struct task {
@@ -78,6 +79,8 @@ typedef struct task {
 	size_t n_pg, pg_cap;
 	bool walk_ok;
 	acc chunk;
+	bool want_signed;  /* deprecated byte-array min/max to check: keep chunk_s too */
+	acc chunk_s;
 	/* decode state */
 	int64_t lvl, rows_started;
 	size_t pi;
@@ -133,10 +136,11 @@ static void keep(uint8_t **dst, size_t *len, size_t *cap, const uint8_t *p, size
 	*len = n;
 }
 
-static void acc_value(acc *a, const pv_doc_ord *o, const uint8_t *p, size_t n)
+static void acc_value_in(acc *a, const pv_doc_ord *o, pv_doc_ord_kind kind, const uint8_t *p,
+			 size_t n)
 {
 	a->values++;
-	if (o->kind == PV_DOC_ORD_NONE)
+	if (kind == PV_DOC_ORD_NONE)
 		return;
 	if (pv_doc_is_nan(o, p, n)) {
 		a->nans++;
@@ -148,10 +152,15 @@ static void acc_value(acc *a, const pv_doc_ord *o, const uint8_t *p, size_t n)
 		a->has = !a->nomem;
 		return;
 	}
-	if (pv_doc_cmp(o, o->kind, p, n, a->min, a->min_len) < 0)
+	if (pv_doc_cmp(o, kind, p, n, a->min, a->min_len) < 0)
 		keep(&a->min, &a->min_len, &a->min_cap, p, n, &a->nomem);
-	else if (pv_doc_cmp(o, o->kind, p, n, a->max, a->max_len) > 0)
+	else if (pv_doc_cmp(o, kind, p, n, a->max, a->max_len) > 0)
 		keep(&a->max, &a->max_len, &a->max_cap, p, n, &a->nomem);
+}
+
+static void acc_value(acc *a, const pv_doc_ord *o, const uint8_t *p, size_t n)
+{
+	acc_value_in(a, o, o->kind, p, n);
 }
 
 static void acc_release(acc *a)
@@ -171,6 +180,7 @@ typedef struct bound_ctx {
 	bool exact;             /* stored must equal the data's value */
 	pv_doc_ord_kind kind;
 	pv_doc_ord_kind alt;    /* a second order that is also accepted, or NONE */
+	const struct acc *alt_acc; /* the data's min/max in that order */
 } bound_ctx;
 
 /* stored vs the data's min (is_min) or max; reports what is wrong. */
@@ -196,8 +206,10 @@ static void check_bound(task *t, const bound_ctx *b, bool is_min, const uint8_t 
 	int c = pv_doc_cmp(o, b->kind, s, sn, v, vn);
 	bool bad_bound = is_min ? c > 0 : c < 0;
 	bool bad_exact = b->exact && c != 0;
-	if ((bad_bound || bad_exact) && b->alt != PV_DOC_ORD_NONE) {
-		int c2 = pv_doc_cmp(o, b->alt, s, sn, v, vn);
+	if ((bad_bound || bad_exact) && b->alt != PV_DOC_ORD_NONE && b->alt_acc && b->alt_acc->has) {
+		const uint8_t *v2 = is_min ? b->alt_acc->min : b->alt_acc->max;
+		size_t vn2 = is_min ? b->alt_acc->min_len : b->alt_acc->max_len;
+		int c2 = pv_doc_cmp(o, b->alt, s, sn, v2, vn2);
 		if (!(is_min ? c2 > 0 : c2 < 0) && !(b->exact && c2 != 0))
 			return;
 	}
@@ -253,8 +265,8 @@ static bool order_known(const task *t)
 }
 
 /* A Statistics struct (footer or page header) against acc. */
-static void check_statistics(task *t, const pv_statistics *st, const acc *a, int check,
-			     pv_doctor_severity sev, int64_t page, const char *where)
+static void check_statistics(task *t, const pv_statistics *st, const acc *a, const acc *as,
+			     int check, pv_doctor_severity sev, int64_t page, const char *where)
 {
 	char what[96];
 	if (st->has_null_count && st->null_count >= 0) {
@@ -268,29 +280,31 @@ static void check_statistics(task *t, const pv_statistics *st, const acc *a, int
 	bool modern = st->has_min_value || st->has_max_value;
 	bound_ctx b = { .check = check, .sev = sev, .page = page, .kind = t->o.kind,
 			.alt = PV_DOC_ORD_NONE };
-	/* binary chunks' min/max may be truncated unless marked exact; fixed
-	 * width values are never truncated, so they must be the data's */
-	bool fixed = t->o.kind != PV_DOC_ORD_BYTES;
+	/* min_value/max_value must be the data's unless marked inexact. Page
+	 * header statistics of byte arrays are cut by writers without saying
+	 * so (like the page index): there they need only bound the data */
+	bool dflt = check != C_PAGE_STATS || t->o.kind != PV_DOC_ORD_BYTES;
 	if (modern) {
 		if (st->has_min_value) {
 			snprintf(what, sizeof what, "%smin_value", where);
 			b.what = what;
-			b.exact = st->has_is_min_value_exact ? st->is_min_value_exact : true;
+			b.exact = st->has_is_min_value_exact ? st->is_min_value_exact : dflt;
 			check_bound(t, &b, true, st->min_value.ptr, st->min_value.len, a);
 		}
 		if (st->has_max_value) {
 			snprintf(what, sizeof what, "%smax_value", where);
 			b.what = what;
-			b.exact = st->has_is_max_value_exact ? st->is_max_value_exact : true;
+			b.exact = st->has_is_max_value_exact ? st->is_max_value_exact : dflt;
 			check_bound(t, &b, false, st->max_value.ptr, st->max_value.len, a);
 		}
-		(void)fixed;
 		return;
 	}
 	/* the deprecated fields: byte arrays were compared as signed bytes by
 	 * the writers that filled them; either order is accepted */
-	if (t->o.kind == PV_DOC_ORD_BYTES)
+	if (t->o.kind == PV_DOC_ORD_BYTES) {
 		b.alt = PV_DOC_ORD_BYTES_SIGNED;
+		b.alt_acc = as;
+	}
 	b.exact = true;
 	if (st->has_min) {
 		snprintf(what, sizeof what, "%smin", where);
@@ -444,6 +458,11 @@ static void on_value(task *t, pg *g, int64_t row, const pv_colbuf *b)
 	acc_value(&t->chunk, &t->o, p, n);
 	if (g)
 		acc_value(&g->a, &t->o, p, n);
+	if (t->want_signed) {
+		acc_value_in(&t->chunk_s, &t->o, PV_DOC_ORD_BYTES_SIGNED, p, n);
+		if (g)
+			acc_value_in(&g->as, &t->o, PV_DOC_ORD_BYTES_SIGNED, p, n);
+	}
 	if (t->o.is_text && !t->utf8_bad) {
 		int64_t off = pv_doc_utf8_bad(p, n);
 		if (off >= 0) {
@@ -740,6 +759,17 @@ void pv_doc_chunk_check(const pv_doc_file *f, pv_doc_chunk *out)
 
 	walk(&t);
 	open_bloom(&t);
+	if (t.o.kind == PV_DOC_ORD_BYTES) {
+		const pv_statistics *st = &t.md->statistics;
+		bool legacy = t.md->has_statistics && !st->has_min_value && !st->has_max_value &&
+			      (st->has_min || st->has_max);
+		for (size_t k = 0; k < t.n_pg && !legacy; k++) {
+			const pv_statistics *ps = &t.pages[k].stats;
+			legacy = t.pages[k].has_stats && !ps->has_min_value && !ps->has_max_value &&
+				 (ps->has_min || ps->has_max);
+		}
+		t.want_signed = legacy;
+	}
 	bool values_ok = false;
 	if (t.walk_ok)
 		values_ok = decode(&t);
@@ -758,7 +788,7 @@ void pv_doc_chunk_check(const pv_doc_file *f, pv_doc_chunk *out)
 		pv_statistics mm = *st;
 		mm.has_null_count = false;
 		if (any_minmax)
-			check_statistics(&t, &mm, &t.chunk, C_STATS, sev, -1, "");
+			check_statistics(&t, &mm, &t.chunk, &t.chunk_s, C_STATS, sev, -1, "");
 	}
 	if (values_ok) {
 		for (size_t k = 0; k < t.n_pg; k++) {
@@ -767,7 +797,7 @@ void pv_doc_chunk_check(const pv_doc_file *f, pv_doc_chunk *out)
 				check_nulls(&t, C_PAGE_STATS, PV_DOCTOR_WARNING, g->index,
 					    "page header num_nulls", g->num_nulls, &g->a);
 			if (g->has_stats)
-				check_statistics(&t, &g->stats, &g->a, C_PAGE_STATS, PV_DOCTOR_WARNING,
+				check_statistics(&t, &g->stats, &g->a, &g->as, C_PAGE_STATS, PV_DOCTOR_WARNING,
 						 g->index, "page statistics ");
 		}
 	}
@@ -801,8 +831,11 @@ void pv_doc_chunk_check(const pv_doc_file *f, pv_doc_chunk *out)
 	if (t.chunk.nomem)
 		out->findings.nomem = true;
 	acc_release(&t.chunk);
-	for (size_t k = 0; k < t.n_pg; k++)
+	acc_release(&t.chunk_s);
+	for (size_t k = 0; k < t.n_pg; k++) {
 		acc_release(&t.pages[k].a);
+		acc_release(&t.pages[k].as);
+	}
 	free(t.pages);
 	free(t.bloom_first_value);
 	pv_bloom_filter_release(&t.bloom);
