@@ -17,6 +17,7 @@
 
 #include "analyze/doctor_internal.h"
 #include "base/arena.h"
+#include "base/cursor.h"
 #include "format/pages.h"
 #include "format/stats.h"
 #include "read/bloom.h"
@@ -37,8 +38,17 @@ static const char *const check_names[C_N] = { "pages",	     "crc",	     "decode"
 					      "bloom" };
 
 /* The data's null count, min and max over a chunk or one page. */
+/* A fixed-width value read once, so the running min/max compare numbers
+ * instead of re-reading bytes. */
+typedef union num {
+	int64_t i;
+	uint64_t u;
+	double f;
+} num;
+
 typedef struct acc {
 	int64_t nulls, values, nans, levels;
+	num nmin, nmax;     /* min/max again, for the numeric kinds */
 	int64_t leaf_nulls; /* nulls whose parents are all present */
 	bool has;
 	uint8_t *min, *max;
@@ -90,6 +100,8 @@ typedef struct task {
 	/* bloom */
 	pv_bloom_filter bloom;
 	bool bloom_on;
+	uint8_t bloom_last[64]; /* the last value checked: runs repeat it */
+	size_t bloom_last_len;  /* SIZE_MAX: none */
 	int64_t bloom_missing, bloom_first_row;
 	char *bloom_first_value;
 } task;
@@ -136,9 +148,89 @@ static void keep(uint8_t **dst, size_t *len, size_t *cap, const uint8_t *p, size
 	*len = n;
 }
 
+static bool is_numeric(pv_doc_ord_kind k)
+{
+	return k == PV_DOC_ORD_BOOL || k == PV_DOC_ORD_I32 || k == PV_DOC_ORD_I64 ||
+	       k == PV_DOC_ORD_U32 || k == PV_DOC_ORD_U64 || k == PV_DOC_ORD_F32 ||
+	       k == PV_DOC_ORD_F64;
+}
+
+static num to_num(pv_doc_ord_kind k, const uint8_t *p)
+{
+	num x;
+	switch (k) {
+	case PV_DOC_ORD_BOOL:
+		x.i = p[0] != 0;
+		break;
+	case PV_DOC_ORD_I32:
+		x.i = (int32_t)pv_load_u32le(p);
+		break;
+	case PV_DOC_ORD_U32:
+		x.u = pv_load_u32le(p);
+		break;
+	case PV_DOC_ORD_U64:
+		x.u = pv_load_u64le(p);
+		break;
+	case PV_DOC_ORD_F32: {
+		uint32_t u = pv_load_u32le(p);
+		float f;
+		memcpy(&f, &u, 4);
+		x.f = f;
+		break;
+	}
+	case PV_DOC_ORD_F64: {
+		uint64_t u = pv_load_u64le(p);
+		memcpy(&x.f, &u, 8);
+		break;
+	}
+	default:
+		x.i = (int64_t)pv_load_u64le(p);
+		break;
+	}
+	return x;
+}
+
+static bool num_less(pv_doc_ord_kind k, num a, num b)
+{
+	if (k == PV_DOC_ORD_U32 || k == PV_DOC_ORD_U64)
+		return a.u < b.u;
+	if (k == PV_DOC_ORD_F32 || k == PV_DOC_ORD_F64)
+		return a.f < b.f;
+	return a.i < b.i;
+}
+
+/* The hot path: one value of a fixed-width kind. */
+static void acc_num(acc *a, pv_doc_ord_kind k, const uint8_t *p, size_t n)
+{
+	a->values++;
+	num x = to_num(k, p);
+	if ((k == PV_DOC_ORD_F32 || k == PV_DOC_ORD_F64) && x.f != x.f) {
+		a->nans++;
+		return;
+	}
+	if (!a->has) {
+		keep(&a->min, &a->min_len, &a->min_cap, p, n, &a->nomem);
+		keep(&a->max, &a->max_len, &a->max_cap, p, n, &a->nomem);
+		a->nmin = a->nmax = x;
+		a->has = !a->nomem;
+		return;
+	}
+	if (num_less(k, x, a->nmin)) {
+		a->nmin = x;
+		keep(&a->min, &a->min_len, &a->min_cap, p, n, &a->nomem);
+	} else if (num_less(k, a->nmax, x)) {
+		a->nmax = x;
+		keep(&a->max, &a->max_len, &a->max_cap, p, n, &a->nomem);
+	}
+}
+
 static void acc_value_in(acc *a, const pv_doc_ord *o, pv_doc_ord_kind kind, const uint8_t *p,
 			 size_t n)
 {
+	if (is_numeric(kind) && n == o->fixed_len) {
+		acc_num(a, kind, p, n);
+		return;
+	}
 	a->values++;
 	if (kind == PV_DOC_ORD_NONE)
 		return;
@@ -475,8 +567,13 @@ static void on_value(task *t, pg *g, int64_t row, const pv_colbuf *b)
 			free(v);
 		}
 	}
-	if (t->bloom_on && !pv_bloom_filter_check(&t->bloom, pv_bloom_hash(p, n))) {
-		if (t->bloom_missing++ == 0) {
+	if (t->bloom_on && !(n == t->bloom_last_len && !memcmp(p, t->bloom_last, n))) {
+		bool present = pv_bloom_filter_check(&t->bloom, pv_bloom_hash(p, n));
+		if (present && n <= sizeof t->bloom_last) {
+			memcpy(t->bloom_last, p, n);
+			t->bloom_last_len = n;
+		}
+		if (!present && t->bloom_missing++ == 0) {
 			t->bloom_first_row = t->f->rg_first_row[t->out->rg] + row;
 			t->bloom_first_value = pv_doc_text(&t->o, p, n);
 		}
@@ -746,6 +843,7 @@ void pv_doc_chunk_check(const pv_doc_file *f, pv_doc_chunk *out)
 	t.rg_rows = rg->num_rows;
 	pv_doc_ord_init(&t.o, t.leaf);
 	pv_arena_init(&t.arena, (size_t)256 << 20);
+	t.bloom_last_len = SIZE_MAX;
 	out->checked = true;
 	if (!t.cc->has_meta_data || t.cc->encrypted) {
 		pv_doctor_add(&out->findings, PV_DOCTOR_INFO, "pages", (int64_t)out->rg, (int64_t)out->col,

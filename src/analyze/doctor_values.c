@@ -179,6 +179,12 @@ static int cmp_dec_be(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
 static int cmp_bytes(const uint8_t *a, size_t an, const uint8_t *b, size_t bn, bool sign)
 {
 	size_t n = an < bn ? an : bn;
+	if (!sign && n > 0) {
+		int c = memcmp(a, b, n); /* memcmp compares unsigned bytes */
+		if (c)
+			return c < 0 ? -1 : 1;
+		return an < bn ? -1 : an > bn ? 1 : 0;
+	}
 	for (size_t i = 0; i < n; i++) {
 		if (a[i] == b[i])
 			continue;
@@ -292,6 +298,15 @@ int64_t pv_doc_utf8_bad(const uint8_t *p, size_t n)
 {
 	size_t i = 0;
 	while (i < n) {
+		/* ASCII eight bytes at a time: most text is */
+		if (i + 8 <= n) {
+			uint64_t w;
+			memcpy(&w, p + i, 8);
+			if (!(w & UINT64_C(0x8080808080808080))) {
+				i += 8;
+				continue;
+			}
+		}
 		if (p[i] < 0x80) {
 			i++;
 			continue;
