@@ -30,6 +30,10 @@
 /* Longest min/max kept for the sort-order advice. */
 #define KEEP_MINMAX_MAX 4096
 #define CRC_PIECE ((size_t)1 << 20)
+/* Data pages whose values are checked one by one (page statistics, page
+ * index); past this a hostile chunk of tiny pages would cost gigabytes, so
+ * the rest are only walked and their CRCs checked. */
+#define MAX_TRACKED_PAGES ((size_t)1 << 20)
 
 enum { C_PAGES, C_CRC, C_DECODE, C_ROWS, C_STATS, C_PAGE_STATS, C_CI, C_OI, C_UTF8, C_BLOOM, C_N };
 static const char *const check_names[C_N] = { "pages",	     "crc",	     "decode",
@@ -88,6 +92,7 @@ typedef struct task {
 	pg *pages;
 	size_t n_pg, pg_cap;
 	bool walk_ok;
+	bool pages_capped;      /* more data pages than MAX_TRACKED_PAGES */
 	acc chunk;
 	bool want_signed;  /* deprecated byte-array min/max to check: keep chunk_s too */
 	acc chunk_s;
@@ -494,6 +499,16 @@ static void walk(task *t)
 		if (seen_dict && p.encoding != PV_ENC_PLAIN_DICTIONARY &&
 		    p.encoding != PV_ENC_RLE_DICTIONARY)
 			t->out->n_fallback_pages++;
+		if (t->n_pg == MAX_TRACKED_PAGES) {
+			if (!t->pages_capped)
+				emit(t, PV_DOCTOR_INFO, C_PAGES, p.index, -1, NULL, NULL,
+				     "more than %zu data pages: later pages are walked and their crcs "
+				     "checked, but not the page index or page statistics",
+				     MAX_TRACKED_PAGES);
+			t->pages_capped = true;
+			sum_values += p.num_values;
+			continue;
+		}
 		if (t->n_pg == t->pg_cap) {
 			size_t c = t->pg_cap ? t->pg_cap * 2 : 16;
 			pg *m = realloc(t->pages, c * sizeof *m);
@@ -793,7 +808,7 @@ static void page_index(task *t, bool values_ok)
 		if (!have_oi && err.code == PV_ECORRUPT &&
 		    pv_pageindex_read_offsets(t->f->src, t->cc, -1, &a, &oi, NULL) == 0)
 			have_oi = true; /* compare what can be compared */
-		if (have_oi && t->walk_ok)
+		if (have_oi && t->walk_ok && !t->pages_capped)
 			check_offset_index(t, &oi, values_ok);
 	}
 	if (t->cc->has_column_index_offset) {
@@ -802,7 +817,7 @@ static void page_index(task *t, bool values_ok)
 		if (pv_pageindex_read_columns(t->f->src, t->cc, &a, &ci, &err)) {
 			if (err.code != PV_ENOTFOUND)
 				emit(t, PV_DOCTOR_ERROR, C_CI, -1, -1, NULL, NULL, "%s", err.msg);
-		} else if (values_ok && t->walk_ok) {
+		} else if (values_ok && t->walk_ok && !t->pages_capped) {
 			if (have_oi && pv_pageindex_check_columns(&ci, &oi, &err))
 				emit(t, PV_DOCTOR_ERROR, C_CI, -1, -1, NULL, NULL, "%s", err.msg);
 			else
