@@ -914,7 +914,7 @@ void pv_doc_chunk_check(const pv_doc_file *f, pv_doc_chunk *out)
 						 g->index, "page statistics ");
 		}
 	}
-	if (t.bloom_missing > 0) {
+	if (values_ok && t.bloom_missing > 0) {
 		emit(&t, PV_DOCTOR_ERROR, C_BLOOM, -1, t.bloom_first_row, NULL, t.bloom_first_value,
 		     "%lld values are missing from the bloom filter (first in row %lld)",
 		     (long long)t.bloom_missing, (long long)t.bloom_first_row);
