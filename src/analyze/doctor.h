@@ -115,7 +115,8 @@ int pv_doctor_file(const pv_pfile *pf, const pv_doctor_opts *opts, pv_doctor_rep
 		   pv_err *err);
 
 /* Fills *out for a file whose footer could not be read: one error finding
- * (check "footer") with why's message, and unreadable set. */
+ * (check "footer") with why's message (without a leading "path: "), and
+ * unreadable set. PV_ENOMEM only. */
 int pv_doctor_unreadable(const char *path, const pv_err *why, pv_doctor_report *out, pv_err *err);
 
 /* True when the leaf at dotted path `path` is named by `name`: the column
@@ -130,8 +131,9 @@ const char *pv_doctor_severity_name(int s);
  *    "values", "errors", "warnings", "infos",
  *    "findings": [{"severity", "check", "row_group", "column", "page",
  *                  "row", "message", "stored", "actual"}],
- *    "advice": [{"check", "message"}]}
- * Place keys and stored/actual are left out when they do not apply. */
+ *    "advice": [{"check", "column", "message"}]}
+ * "column" is the dotted path. Place keys, stored/actual and the counts
+ * of an unreadable file are left out when they do not apply. */
 void pv_doctor_report_json(const pv_doctor_report *r, pv_json *j);
 
 /* Appends a finding; the strings are copied (fmt is printf-style). Sets
