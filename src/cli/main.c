@@ -29,6 +29,8 @@ const pv_cmd pv_commands[] = {
 	{ "tail", pv_cmd_tail, "the last rows (-n 10)" },
 	{ "cat", pv_cmd_cat, "every row, or a range of rows by global index (--rows A:B)" },
 	{ "sample", pv_cmd_sample, "rows drawn uniformly at random (-n 50, --seed S)" },
+	{ "sql", pv_cmd_sql, "SQL over datasets (DuckDB), export with -o, or a shell" },
+	{ "diff", pv_cmd_diff, "schema changes from A to B, breaking or compatible (exit 1 on breaking)" },
 	{ "doctor", pv_cmd_doctor, "deep integrity check: CRCs, statistics, page index, rows, UTF-8, bloom filters; layout advice" },
 	{ NULL, NULL, NULL },
 };
