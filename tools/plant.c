@@ -8,6 +8,8 @@
  *       num_rows=N  rg.R.num_rows=N  rg.R.col.C.null_count=N
  *       rg.R.col.C.min=V  rg.R.col.C.max=V   (min_value/max_value, or the
  *                                     deprecated min/max when only they exist)
+ *       rg.R.col.C.legacy_min=V  rg.R.col.C.legacy_max=V  (the deprecated
+ *                                     min/max, dropping min_value/max_value)
  *       dup_rg=R                      appends a copy of row group R (same
  *                                     byte ranges) and adds its rows
  *   plant IN OUT index EDIT...        page index entries; the rewritten
@@ -23,7 +25,7 @@
  *                                     num_nulls); the header must keep its
  *                                     length
  *   plant IN OUT bloom_zero R C       clears the bloom filter's bitset
- * Values V: i32:N, i64:N, f64:X, str:TEXT, hex:AABB.
+ * Values V: i32:N, u32:N, i64:N, f64:X, str:TEXT, hex:AABB.
  * Exit 0, or 1 with one line on stderr.
  */
 #include <stdarg.h>
@@ -101,6 +103,10 @@ static pv_bytes value(pv_arena *a, const char *v)
 		int64_t x = num(v + 4);
 		memcpy(tmp, &x, 8);
 		b.len = 8;
+	} else if (!strncmp(v, "u32:", 4)) {
+		uint32_t x = (uint32_t)strtoull(v + 4, NULL, 10);
+		memcpy(tmp, &x, 4);
+		b.len = 4;
 	} else if (!strncmp(v, "f64:", 4)) {
 		double x = strtod(v + 4, NULL);
 		memcpy(tmp, &x, 8);
@@ -190,6 +196,16 @@ static void do_footer(pv_pfile *pf, const uint8_t *file, const char *out, int ar
 			if (!strcmp(field, "null_count")) {
 				st->has_null_count = true;
 				st->null_count = num(v);
+			} else if (!strcmp(field, "legacy_min") || !strcmp(field, "legacy_max")) {
+				/* only the deprecated fields, as writers before 2018 left them */
+				st->has_min_value = st->has_max_value = false;
+				if (field[8] == 'i') {
+					st->has_min = true;
+					st->min = value(&pf->arena, v);
+				} else {
+					st->has_max = true;
+					st->max = value(&pf->arena, v);
+				}
 			} else if (!strcmp(field, "min")) {
 				if (st->has_min_value || !st->has_min) {
 					st->has_min_value = true;

@@ -94,7 +94,10 @@ typedef struct task {
 	bool walk_ok;
 	bool pages_capped;      /* more data pages than MAX_TRACKED_PAGES */
 	acc chunk;
-	bool want_signed;  /* deprecated byte-array min/max to check: keep chunk_s too */
+	/* The signed order the deprecated min/max of byte arrays and unsigned
+	 * integers were written in (their writers compared signed values), or
+	 * NONE; when set, chunk_s and each page's `as` keep min/max in it. */
+	pv_doc_ord_kind legacy_kind;
 	acc chunk_s;
 	/* decode state */
 	int64_t lvl, rows_started;
@@ -396,10 +399,11 @@ static void check_statistics(task *t, const pv_statistics *st, const acc *a, con
 		}
 		return;
 	}
-	/* the deprecated fields: byte arrays were compared as signed bytes by
-	 * the writers that filled them; either order is accepted */
-	if (t->o.kind == PV_DOC_ORD_BYTES) {
-		b.alt = PV_DOC_ORD_BYTES_SIGNED;
+	/* the deprecated fields: byte arrays and unsigned integers were
+	 * compared as signed values by the writers that filled them; either
+	 * order is accepted */
+	if (t->legacy_kind != PV_DOC_ORD_NONE) {
+		b.alt = t->legacy_kind;
 		b.alt_acc = as;
 	}
 	b.exact = true;
@@ -565,10 +569,10 @@ static void on_value(task *t, pg *g, int64_t row, const pv_colbuf *b)
 	acc_value(&t->chunk, &t->o, p, n);
 	if (g)
 		acc_value(&g->a, &t->o, p, n);
-	if (t->want_signed) {
-		acc_value_in(&t->chunk_s, &t->o, PV_DOC_ORD_BYTES_SIGNED, p, n);
+	if (t->legacy_kind != PV_DOC_ORD_NONE) {
+		acc_value_in(&t->chunk_s, &t->o, t->legacy_kind, p, n);
 		if (g)
-			acc_value_in(&g->as, &t->o, PV_DOC_ORD_BYTES_SIGNED, p, n);
+			acc_value_in(&g->as, &t->o, t->legacy_kind, p, n);
 	}
 	if (t->o.is_text && !t->utf8_bad) {
 		int64_t off = pv_doc_utf8_bad(p, n);
@@ -872,7 +876,11 @@ void pv_doc_chunk_check(const pv_doc_file *f, pv_doc_chunk *out)
 
 	walk(&t);
 	open_bloom(&t);
-	if (t.o.kind == PV_DOC_ORD_BYTES) {
+	pv_doc_ord_kind signed_kind = t.o.kind == PV_DOC_ORD_BYTES ? PV_DOC_ORD_BYTES_SIGNED
+				      : t.o.kind == PV_DOC_ORD_U32 ? PV_DOC_ORD_I32
+				      : t.o.kind == PV_DOC_ORD_U64 ? PV_DOC_ORD_I64
+								   : PV_DOC_ORD_NONE;
+	if (signed_kind != PV_DOC_ORD_NONE) {
 		const pv_statistics *st = &t.md->statistics;
 		bool legacy = t.md->has_statistics && !st->has_min_value && !st->has_max_value &&
 			      (st->has_min || st->has_max);
@@ -881,7 +889,7 @@ void pv_doc_chunk_check(const pv_doc_file *f, pv_doc_chunk *out)
 			legacy = t.pages[k].has_stats && !ps->has_min_value && !ps->has_max_value &&
 				 (ps->has_min || ps->has_max);
 		}
-		t.want_signed = legacy;
+		t.legacy_kind = legacy ? signed_kind : PV_DOC_ORD_NONE;
 	}
 	bool values_ok = false;
 	if (t.walk_ok)

@@ -237,6 +237,18 @@ error layout 1 id -" "$tmp/p11.parquet"
 	"$PLANT" "$gen" "$tmp/p12.parquet" bloom_zero 0 1
 	doctor "planted: bloom filter missing values" 1 "error bloom 0 cat -" "$tmp/p12.parquet"
 
+	# deprecated min/max of unsigned integers and byte arrays were written
+	# in signed order: accepted so, as warnings when wrong in both orders
+	"$DUCKQ" -c "COPY (SELECT (i * 1000000000)::UINTEGER AS u, CASE WHEN i % 2 = 0 THEN 'a' ELSE 'é' END AS s
+		FROM range(4) t(i)) TO '$tmp/legacy.parquet' (FORMAT parquet)" >/dev/null
+	"$PLANT" "$tmp/legacy.parquet" "$tmp/p13.parquet" footer rg.0.col.0.legacy_min=u32:3000000000 \
+		rg.0.col.0.legacy_max=u32:2000000000 rg.0.col.1.legacy_min=str:é rg.0.col.1.legacy_max=str:a
+	doctor "planted: deprecated min/max in signed order are accepted" 0 "" "$tmp/p13.parquet"
+	"$PLANT" "$tmp/legacy.parquet" "$tmp/p14.parquet" footer rg.0.col.0.legacy_min=u32:5 \
+		rg.0.col.0.legacy_max=u32:3000000000 rg.0.col.1.legacy_min=str:b rg.0.col.1.legacy_max=str:é
+	doctor "planted: wrong deprecated min/max are warnings (not trusted)" 0 "warning statistics 0 s -
+warning statistics 0 u -" "$tmp/p14.parquet"
+
 	# only the selected columns are checked
 	doctor "planted: --columns leaves other columns out" 0 "" --columns int_col,date_string_col "$tmp/p1.parquet"
 	doctor "planted: --columns keeps the named ones" 1 "error statistics 0 id -" --columns id,int_col "$tmp/p1.parquet"
