@@ -107,6 +107,7 @@ void pv_doc_chunk_release(pv_doc_chunk *c);
 /* Thresholds (README "doctor" repeats them). */
 #define PV_DOC_SMALL_RG_BYTES ((int64_t)64 << 20)
 #define PV_DOC_SMALL_RG_ROWS ((int64_t)100000)
+#define PV_DOC_MANY_RG 8
 #define PV_DOC_LARGE_RG_BYTES ((int64_t)1 << 30)
 #define PV_DOC_BIG_CHUNK_BYTES ((int64_t)8 << 20)
 

@@ -38,13 +38,17 @@ static void advise_row_groups(const pv_pfile *pf, pv_doctor_list *out)
 		}
 	}
 	int64_t avg_bytes = bytes / (int64_t)n, avg_rows = rows / (int64_t)n;
-	if (n >= 2 && avg_bytes < PV_DOC_SMALL_RG_BYTES && avg_rows < PV_DOC_SMALL_RG_ROWS) {
+	/* small in bytes, or short in rows when there are many of them (a
+	 * wide table can be big in few rows, so rows alone need numbers) */
+	bool small_bytes = n >= 2 && avg_bytes < PV_DOC_SMALL_RG_BYTES;
+	bool short_rows = n >= PV_DOC_MANY_RG && avg_rows < PV_DOC_SMALL_RG_ROWS;
+	if (small_bytes || short_rows) {
 		char b[32];
 		pv_doctor_add(out, PV_DOCTOR_INFO, "row_group_size", -1, -1, NULL, -1, -1, NULL, NULL,
-			      "%zu row groups average %s uncompressed and %lld rows (under 64 MiB and "
-			      "100,000 rows): fewer, larger row groups (128 MiB to 1 GiB) compress and "
-			      "scan better",
-			      n, pv_units_bytes(avg_bytes, b, sizeof b), (long long)avg_rows);
+			      "%zu row groups average %s uncompressed and %lld rows (%s): fewer, "
+			      "larger row groups (128 MiB to 1 GiB) compress and scan better",
+			      n, pv_units_bytes(avg_bytes, b, sizeof b), (long long)avg_rows,
+			      small_bytes ? "under 64 MiB" : "under 100,000 rows in 8 or more row groups");
 	}
 }
 
