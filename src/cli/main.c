@@ -32,6 +32,7 @@ const pv_cmd pv_commands[] = {
 	{ "profile", pv_cmd_profile, "per-column profiles: distinct, quantiles, top values, lengths, embeddings" },
 	{ "sql", pv_cmd_sql, "SQL over datasets (DuckDB), export with -o, or a shell" },
 	{ "diff", pv_cmd_diff, "schema changes from A to B, breaking or compatible (exit 1 on breaking)" },
+	{ "doctor", pv_cmd_doctor, "deep integrity check: CRCs, statistics, page index, rows, UTF-8, bloom filters; layout advice" },
 	{ NULL, NULL, NULL },
 };
 
