@@ -303,6 +303,15 @@ struct pv_chunk {
 	uint8_t *sw;
 	size_t sw_cap, sw_base, sw_len, sw_total;
 	size_t vals_off;     /* where the values start in the body */
+	/* a streamed v1 page's RLE levels ([0] repetition, [1] definition)
+	 * are copied out of the window and decoded as rows are reached:
+	 * pdef/prep hold levels [0, lv_known) */
+	int64_t lv_known;
+	bool lv_lazy[2];
+	pv_rle lv_rle[2];
+	int64_t lv_count[2]; /* rows (rep 0) and values (def max) in the page */
+	uint8_t *lvb[2];
+	size_t lvb_cap[2];
 	pv_buf scratch;
 	uint8_t *tmp;        /* BATCH decoded values on converting paths */
 
@@ -406,6 +415,8 @@ static void unload(pv_chunk *c)
 	end_stream(c);
 	c->cur = -1;
 	c->pg_levels = c->pg_nonnull = c->pg_pos = c->pg_vtarget = 0;
+	c->lv_known = 0;
+	c->lv_lazy[0] = c->lv_lazy[1] = false;
 	c->vals = NULL;
 	c->vals_len = 0;
 }
@@ -426,6 +437,8 @@ void pv_chunk_close(pv_chunk *c)
 	spare_give(c->win, c->win_cap);
 	free(c->dir);
 	spare_give(c->pbuf, c->pbuf_cap);
+	spare_give(c->lvb[0], c->lvb_cap[0]);
+	spare_give(c->lvb[1], c->lvb_cap[1]);
 	spare_give(c->pdef, c->pdef_cap);
 	spare_give(c->prep, c->prep_cap);
 	free(c->tmp);
@@ -899,6 +912,58 @@ static int levels_room(pv_chunk *c, int64_t n, pv_err *err)
 	return rc;
 }
 
+/* Levels decoded per step on a lazily decoded page. */
+#define LEVEL_STEP ((int64_t)1 << 16)
+
+/* Keeps a copy of one RLE level section (len bytes at p) and counts what
+ * the page needs at once (rows: repetition levels 0; values: definition
+ * levels at the maximum) without storing the levels. */
+static int lazy_levels(pv_chunk *c, int k, const uint8_t *p, size_t len, int64_t n, int max,
+		       pv_err *err)
+{
+	int rc = scratch_room((void **)&c->lvb[k], &c->lvb_cap[k], len, err);
+	if (rc)
+		return rc;
+	if (len)
+		memcpy(c->lvb[k], p, len);
+	unsigned w = pv_level_width(max);
+	pv_rle count;
+	size_t hits = 0;
+	rc = pv_rle_init(&c->lv_rle[k], c->lvb[k], len, w, n, err);
+	if (!rc)
+		rc = pv_rle_init(&count, c->lvb[k], len, w, n, err);
+	if (!rc)
+		rc = pv_rle_skip_count(&count, (size_t)n, k == 0 ? 0u : (uint32_t)max, &hits, err);
+	if (rc)
+		return rc;
+	c->lv_lazy[k] = true;
+	c->lv_count[k] = (int64_t)hits;
+	return 0;
+}
+
+/* Makes levels [0, x) of the current page available in pdef/prep. Errors
+ * are the level decoder's, not yet naming the page. */
+static int levels_upto(pv_chunk *c, int64_t x, pv_err *err)
+{
+	if (x <= c->lv_known)
+		return 0;
+	int64_t to = x - c->lv_known < LEVEL_STEP ? c->lv_known + LEVEL_STEP : x;
+	if (to > c->pg_levels)
+		to = c->pg_levels;
+	size_t k = (size_t)(to - c->lv_known);
+	int rc = 0;
+	if (c->lv_lazy[0] && (rc = pv_rle_get_levels(&c->lv_rle[0], c->prep + c->lv_known, k,
+						      (int16_t)c->max_rep, err)))
+		pv_err_prefix(err, "repetition levels");
+	if (!rc && c->lv_lazy[1] &&
+	    (rc = pv_rle_get_levels(&c->lv_rle[1], c->pdef + c->lv_known, k, (int16_t)c->max_def, err)))
+		pv_err_prefix(err, "definition levels");
+	if (rc)
+		return rc;
+	c->lv_known = to;
+	return 0;
+}
+
 /* The levels of a streamed v1 page from the front of its body; *pos gets
  * where they end. Each section is taken into the window as far as its
  * length prefix says (BIT_PACKED: as far as its values need), so that
@@ -922,7 +987,10 @@ static int stream_levels(pv_chunk *c, const pv_page_header *h, int64_t n, size_t
 		if (!rc)
 			rc = stream_at(c, *pos, need, &p, &avail, err);
 		size_t used = 0;
-		if (!rc) {
+		if (!rc && enc == PV_ENC_RLE && avail >= need) {
+			rc = lazy_levels(c, k, p + 4, need - 4, n, max, err);
+			used = need;
+		} else if (!rc) {
 			/* the whole rest when the window holds it, as a whole page */
 			size_t len = avail < c->sw_total - *pos ? avail : c->sw_total - *pos;
 			rc = v1_levels(enc, p, len, n, max, k == 0 ? c->prep : c->pdef, &used, err);
@@ -1068,8 +1136,13 @@ static int load_page_inner(pv_chunk *c, size_t idx, size_t want, pv_err *err)
 	}
 levels_done:
 	c->pg_levels = n;
+	c->lv_known = c->lv_lazy[0] || c->lv_lazy[1] ? 0 : n;
+	if (n > 0 && (rc = levels_upto(c, 1, err)))
+		return rc;
 	int64_t nonnull = n;
-	if (c->max_def > 0) {
+	if (c->lv_lazy[1]) {
+		nonnull = c->lv_count[1];
+	} else if (c->max_def > 0) {
 		nonnull = 0;
 		const int16_t *d = c->pdef;
 		int16_t md = (int16_t)c->max_def;
@@ -1081,8 +1154,11 @@ levels_done:
 	if (c->max_rep > 0) {
 		rows = 0;
 		const int16_t *r = c->prep;
-		for (int64_t i = 0; i < n; i++)
-			rows += r[i] == 0;
+		if (c->lv_lazy[0])
+			rows = c->lv_count[0];
+		else
+			for (int64_t i = 0; i < n; i++)
+				rows += r[i] == 0;
 		if (n > 0 && r[0] != 0) {
 			if (idx == 0)
 				return pv_err_set(err, PV_ECORRUPT,
@@ -1253,32 +1329,52 @@ static int64_t count_values(const pv_chunk *c, int64_t a, int64_t b)
 	return k;
 }
 
-/* Moves past n row starts in the current page, stopping at the next row
- * start (or the page end). Returns the rows passed. */
-static int64_t skip_rows_in_page(pv_chunk *c, int64_t n)
+/* From level a of the current page: the level *out_b where the row after
+ * the next n row starts begins (or the page end), and *out_passed, the
+ * row starts in [a, b). Levels up to b are decoded on the way. */
+static int rows_span(pv_chunk *c, int64_t a, int64_t n, int64_t *out_b, int64_t *out_passed,
+		     pv_err *err)
 {
-	int64_t a = c->pg_pos, b, passed;
+	int64_t b = a, passed = 0;
+	int rc;
 	if (c->max_rep == 0) {
 		int64_t avail = c->pg_levels - a;
 		passed = n < avail ? n : avail;
 		b = a + passed;
 	} else {
-		const int16_t *r = c->prep;
-		b = a;
-		passed = 0;
 		while (b < c->pg_levels) {
-			if (r[b] == 0) {
-				if (passed == n)
-					break;
-				passed++;
+			if (b >= c->lv_known && (rc = levels_upto(c, b + 1, err)))
+				return rc;
+			const int16_t *r = c->prep;
+			for (int64_t lim = c->lv_known; b < lim; b++) {
+				if (r[b] == 0) {
+					if (passed == n)
+						goto found;
+					passed++;
+				}
 			}
-			b++;
 		}
 	}
+found:
+	if ((rc = levels_upto(c, b, err)))
+		return rc;
+	*out_b = b;
+	*out_passed = passed;
+	return 0;
+}
+
+/* Moves past n row starts in the current page, stopping at the next row
+ * start (or the page end). */
+static int skip_rows_in_page(pv_chunk *c, int64_t n, pv_err *err)
+{
+	int64_t a = c->pg_pos, b, passed;
+	int rc = rows_span(c, a, n, &b, &passed, err);
+	if (rc)
+		return page_fail(c->dir[c->cur].pageno, rc, err);
 	c->pg_vtarget += count_values(c, a, b);
 	c->pg_pos = b;
 	c->row += passed;
-	return passed;
+	return 0;
 }
 
 int pv_chunk_seek(pv_chunk *c, int64_t row, pv_err *err)
@@ -1289,10 +1385,8 @@ int pv_chunk_seek(pv_chunk *c, int64_t row, pv_err *err)
 		return 0;
 	if (c->positioned && c->cur >= 0 && row > c->row) {
 		const page_ent *e = &c->dir[c->cur];
-		if (row - e->first_row < e->n_rows) {
-			skip_rows_in_page(c, row - c->row);
-			return 0;
-		}
+		if (row - e->first_row < e->n_rows)
+			return skip_rows_in_page(c, row - c->row, err);
 	}
 	c->positioned = false;
 	size_t idx = 0;
@@ -1310,14 +1404,15 @@ int pv_chunk_seek(pv_chunk *c, int64_t row, pv_err *err)
 	}
 	/* levels continuing the previous page's last row are not ours */
 	if (c->max_rep > 0) {
-		int64_t i = 0;
-		while (i < c->pg_levels && c->prep[i] != 0)
-			i++;
+		int64_t i, none;
+		if ((rc = rows_span(c, 0, 0, &i, &none, err)))
+			return page_fail(c->dir[idx].pageno, rc, err);
 		c->pg_vtarget = count_values(c, 0, i);
 		c->pg_pos = i;
 	}
 	c->row = c->dir[idx].first_row;
-	skip_rows_in_page(c, row - c->row);
+	if ((rc = skip_rows_in_page(c, row - c->row, err)))
+		return rc;
 	c->positioned = true;
 	return 0;
 }
@@ -1544,24 +1639,8 @@ int pv_chunk_read(pv_chunk *c, int64_t n_rows, pv_colbuf *out, pv_err *err)
 			continue;
 		}
 		int64_t a = c->pg_pos, b, started;
-		if (c->max_rep == 0) {
-			int64_t avail = c->pg_levels - a;
-			started = left < avail ? left : avail;
-			b = a + started;
-		} else {
-			const int16_t *r = c->prep;
-			b = a;
-			started = 0;
-			while (b < c->pg_levels) {
-				if (r[b] == 0) {
-					if (started == left)
-						break;
-					started++;
-				}
-				b++;
-			}
-		}
-		if ((rc = emit(c, a, b, out, err))) {
+		if ((rc = rows_span(c, a, left, &b, &started, err)) ||
+		    (rc = emit(c, a, b, out, err))) {
 			int64_t pageno = c->dir[c->cur].pageno;
 			page_fail(pageno, rc, err);
 			goto fail;

@@ -145,7 +145,9 @@ static void chunk_roundtrip(const char *path, opened *o, size_t g, size_t col)
 	if (pv_chunk_open(o->src, pf, g, col, &opts, &c, &e))
 		fail_msg("%s: rg %zu col %zu: open: %s", path, g, col, e.msg);
 	const pv_schema_node *leaf = pv_chunk_leaf(c);
-	const pv_leaftype *lt = pv_chunk_type(c);
+	/* a copy: the reader is closed and opened again below */
+	pv_leaftype lt_copy = *pv_chunk_type(c);
+	const pv_leaftype *lt = &lt_copy;
 	pv_colbuf whole;
 	pv_colbuf_init(&whole, 0);
 	if (pv_chunk_read(c, rows, &whole, &e))
