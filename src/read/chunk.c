@@ -295,7 +295,7 @@ struct pv_chunk {
 	 * sw, which holds body bytes [sw_base, sw_base + sw_len) */
 	size_t stream_min;
 	bool streaming;
-	bool plain_window;   /* the decoder is PLAIN and reads from sw */
+	int win_dec;         /* the decoder reads from sw: WIN_PLAIN, WIN_RLE; 0 not */
 	pv_codec_stream *cs;
 	int64_t in_off, in_end; /* compressed bytes not yet read */
 	uint8_t *inb;
@@ -395,7 +395,7 @@ static void drop_decoder(pv_chunk *c)
 	if (c->dec_ready)
 		pv_decoder_release(&c->dec);
 	c->dec_ready = false;
-	c->plain_window = false;
+	c->win_dec = 0;
 	c->pg_vpos = 0;
 }
 
@@ -404,7 +404,7 @@ static void end_stream(pv_chunk *c)
 	pv_codec_stream_free(c->cs);
 	c->cs = NULL;
 	c->streaming = false;
-	c->plain_window = false;
+	c->win_dec = 0;
 	c->inb_pos = c->inb_len = 0;
 	c->sw_base = c->sw_len = c->sw_total = 0;
 }
@@ -1419,6 +1419,15 @@ int pv_chunk_seek(pv_chunk *c, int64_t row, pv_err *err)
 
 /* ------------------------------------------------------------------ values */
 
+#define WIN_PLAIN 1
+#define WIN_RLE 2
+
+/* The encodings a streamed page decodes from its sliding window. */
+static bool window_encoding(int encoding)
+{
+	return encoding == PV_ENC_PLAIN || dict_encoded(encoding);
+}
+
 static int ensure_decoder(pv_chunk *c, pv_err *err)
 {
 	if (c->dec_ready)
@@ -1426,9 +1435,9 @@ static int ensure_decoder(pv_chunk *c, pv_err *err)
 	pv_buf_reset(&c->scratch);
 	size_t avail = 0;
 	if (c->streaming) {
-		/* PLAIN decodes from the window as it slides; the other
-		 * encodings get the rest of the body at once */
-		size_t want = c->encoding == PV_ENC_PLAIN ? STREAM_WINDOW : c->vals_len;
+		/* PLAIN and dictionary indices decode from the window as it
+		 * slides; the other encodings get the rest of the body at once */
+		size_t want = window_encoding(c->encoding) ? STREAM_WINDOW : c->vals_len;
 		int rc = stream_at(c, c->vals_off, want, &c->vals, &avail, err);
 		if (rc)
 			return rc;
@@ -1440,10 +1449,15 @@ static int ensure_decoder(pv_chunk *c, pv_err *err)
 		pv_decoder_release(&c->dec);
 		return rc;
 	}
-	if (c->streaming && c->encoding == PV_ENC_PLAIN) {
+	if (c->streaming && window_encoding(c->encoding)) {
 		/* checked against the whole section above; reads see the window */
-		pv_plain_window(&c->dec.u.plain, c->vals, c->vals + avail);
-		c->plain_window = true;
+		if (c->encoding == PV_ENC_PLAIN) {
+			pv_plain_window(&c->dec.u.plain, c->vals, c->vals + avail);
+			c->win_dec = WIN_PLAIN;
+		} else {
+			pv_rle_window(&c->dec.u.rle, pv_rle_keep(&c->dec.u.rle), c->vals + avail);
+			c->win_dec = WIN_RLE;
+		}
 	}
 	c->dec_ready = true;
 	c->pg_vpos = 0;
@@ -1451,17 +1465,22 @@ static int ensure_decoder(pv_chunk *c, pv_err *err)
 	return 0;
 }
 
-/* How many of the next n values a PLAIN decoder reading from the window
- * can take now (at least 1), sliding the window to its position and
- * decompressing more as needed. Once the window holds the rest of the
- * body, n: the decoder then meets the page's end and names the error. */
+/* How many of the next n values a decoder reading from the window can
+ * take now (at least 1), sliding the window to the first byte it still
+ * needs and decompressing more as needed. Once the window holds the rest
+ * of the body, n: the decoder then meets the page's end and names the
+ * error. */
 static int window_fit(pv_chunk *c, size_t n, size_t *out_m, pv_err *err)
 {
 	pv_plain *d = &c->dec.u.plain;
+	pv_rle *r = &c->dec.u.rle;
+	bool plain = c->win_dec == WIN_PLAIN;
 	for (;;) {
-		size_t m = pv_plain_fit(d, n);
-		size_t at = c->sw_base + (size_t)(d->p - c->sw);
-		size_t have = (size_t)(d->end - d->p);
+		size_t m = plain ? pv_plain_fit(d, n) : pv_rle_fit(r, n);
+		const uint8_t *keep = plain ? d->p : pv_rle_keep(r);
+		const uint8_t *end = plain ? d->end : r->end;
+		size_t at = c->sw_base + (size_t)(keep - c->sw);
+		size_t have = (size_t)(end - keep);
 		if (m > 0 || at + have >= c->sw_total) {
 			*out_m = m > 0 ? m : n;
 			return 0;
@@ -1472,7 +1491,10 @@ static int window_fit(pv_chunk *c, size_t n, size_t *out_m, pv_err *err)
 		int rc = stream_at(c, at, want, &p, &avail, err);
 		if (rc)
 			return rc;
-		pv_plain_window(d, p, p + avail);
+		if (plain)
+			pv_plain_window(d, p, p + avail);
+		else
+			pv_rle_window(r, p, p + avail);
 	}
 }
 
@@ -1481,7 +1503,7 @@ static int window_fit(pv_chunk *c, size_t n, size_t *out_m, pv_err *err)
 static int dec_get(pv_chunk *c, void *out, size_t n, size_t *got, pv_err *err)
 {
 	size_t m = n;
-	int rc = c->plain_window ? window_fit(c, n, &m, err) : 0;
+	int rc = c->win_dec ? window_fit(c, n, &m, err) : 0;
 	if (!rc)
 		rc = pv_decoder_get(&c->dec, out, m, err);
 	*got = rc ? 0 : m;
@@ -1492,7 +1514,7 @@ static int dec_skip(pv_chunk *c, size_t n, pv_err *err)
 {
 	while (n > 0) {
 		size_t m = n;
-		int rc = c->plain_window ? window_fit(c, n, &m, err) : 0;
+		int rc = c->win_dec ? window_fit(c, n, &m, err) : 0;
 		if (!rc)
 			rc = pv_decoder_skip(&c->dec, m, err);
 		if (rc)

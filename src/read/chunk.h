@@ -69,11 +69,13 @@
  * decompressed whole: its compressed bytes are read in blocks and
  * decompressed into a sliding window as values are needed, so reading the
  * first rows of a 100 MiB page decompresses a few hundred KiB and holds a
- * window, not the page. The levels of a v1 page (at the body's front) are
- * decoded whole as before; PLAIN values are then decoded straight from the
- * window, and skipping values inside the page decompresses what precedes
- * them without keeping it. Other encodings take the rest of the body into
- * the window at once (whole, as before). A page read to its end is
+ * window, not the page. The RLE levels of a v1 page (at the body's front)
+ * are copied out and decoded as rows are reached (counted once at load for
+ * the page's rows and values); PLAIN values and dictionary indices are
+ * then decoded straight from the window, and skipping values inside the
+ * page decompresses what precedes them without keeping it. Other
+ * encodings take the rest of the body into the window at once (whole, as
+ * before). A page read to its end is
  * checked to the end of its stream, so a page that decompresses to more
  * or fewer bytes than its header says fails with the codec's message when
  * it is read through; a read that stops early never looks at the rest,
