@@ -93,8 +93,8 @@ bench_file() {
 	cat "$big" >/dev/null
 	rows=$("$bin" count "$big")
 	echo
-	echo "== rows of $(basename "$big"): $what ($(du -h "$big" | cut -f1), $rows rows, $("$bin" meta "$big" | sed -nE 's/^row groups: *//p') row groups)"
-	echo "machine: $(nproc) cores; duckdb $("$duckq" -c 'select version()' 2>/dev/null); median of $runs runs ($slow_runs for the slow cases)"
+	echo "== rows of $(basename "$big"): $what ($(du -hL "$big" | cut -f1), $rows rows, $("$bin" meta "$big" | sed -nE 's/^row groups: *//p') row groups)"
+	echo "machine: $(nproc) cores, load average $(cut -d" " -f1-3 /proc/loadavg); duckdb $("$duckq" -c 'select version()' 2>/dev/null); median of $runs runs ($slow_runs for the slow cases)"
 	echo "(ratio: DuckDB's time / parqview's, above 1 means parqview is faster; rss: peak memory)"
 	row "what" "ms" "rss" "ratio" "target"
 

@@ -283,19 +283,26 @@ static int decode_lz4_raw(const uint8_t *src, size_t src_len, uint8_t *dst, size
 	return 0;
 }
 
+int pv_codec_check(int codec, size_t src_len, size_t dst_len, pv_err *err)
+{
+	if (codec < 0 || codec >= N_CODECS)
+		return pv_err_set(err, PV_EUNSUPPORTED, "unknown codec %d", codec);
+	if (codec == PV_CODEC_LZO)
+		return pv_err_set(err, PV_EUNSUPPORTED, "unsupported codec 'LZO'");
+	if (src_len > PV_CODEC_MAX || dst_len > PV_CODEC_MAX)
+		return pv_err_set(err, PV_ELIMIT, "%s: page of %zu bytes (%zu compressed) exceeds %zu",
+				  pv_codec_lower_names[codec], dst_len, src_len, PV_CODEC_MAX);
+	return 0;
+}
+
 int pv_codec_decompress(int codec, const uint8_t *src, size_t src_len, uint8_t *dst,
 			size_t dst_len, pv_err *err)
 {
 	assert(src || !src_len);
 	assert(dst || !dst_len);
-	if (codec < 0 || codec >= N_CODECS)
-		return pv_err_set(err, PV_EUNSUPPORTED, "unknown codec %d", codec);
-	if (codec == PV_CODEC_LZO)
-		return pv_err_set(err, PV_EUNSUPPORTED, "unsupported codec 'LZO'");
-	const char *name = pv_codec_lower_names[codec];
-	if (src_len > PV_CODEC_MAX || dst_len > PV_CODEC_MAX)
-		return pv_err_set(err, PV_ELIMIT, "%s: page of %zu bytes (%zu compressed) exceeds %zu",
-				  name, dst_len, src_len, PV_CODEC_MAX);
+	int rc = pv_codec_check(codec, src_len, dst_len, err);
+	if (rc)
+		return rc;
 	/* A v2 page whose values take no bytes often stores none at all,
 	 * not even an empty stream. */
 	if (src_len == 0 && dst_len == 0)

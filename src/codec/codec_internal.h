@@ -17,6 +17,10 @@ struct z_stream_s;
 /* Lowercase codec names by id, for message prefixes ("zstd: ..."). */
 extern const char *const pv_codec_lower_names[8];
 
+/* The checks every decompression starts with: PV_EUNSUPPORTED for LZO
+ * and unknown ids, PV_ELIMIT for sizes above PV_CODEC_MAX. */
+int pv_codec_check(int codec, size_t src_len, size_t dst_len, pv_err *err);
+
 /* zlib's inflate result zrc as the error pv_codec_decompress gives for it
  * ("gzip: truncated stream", "gzip: incorrect header check"). */
 int pv_codec_zlib_error(int zrc, const struct z_stream_s *zs, pv_err *err);

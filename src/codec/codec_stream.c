@@ -47,14 +47,9 @@ int pv_codec_stream_new(int codec, size_t src_len, size_t dst_len, pv_codec_stre
 			pv_err *err)
 {
 	*out = NULL;
-	if (codec < 0 || codec > PV_CODEC_LZ4_RAW)
-		return pv_err_set(err, PV_EUNSUPPORTED, "unknown codec %d", codec);
-	if (codec == PV_CODEC_LZO)
-		return pv_err_set(err, PV_EUNSUPPORTED, "unsupported codec 'LZO'");
-	const char *name = pv_codec_lower_names[codec];
-	if (src_len > PV_CODEC_MAX || dst_len > PV_CODEC_MAX)
-		return pv_err_set(err, PV_ELIMIT, "%s: page of %zu bytes (%zu compressed) exceeds %zu",
-				  name, dst_len, src_len, PV_CODEC_MAX);
+	int rc = pv_codec_check(codec, src_len, dst_len, err);
+	if (rc)
+		return rc;
 	if (codec == PV_CODEC_UNCOMPRESSED && src_len != dst_len)
 		return pv_err_set(err, PV_ECORRUPT, "uncompressed: page has %zu bytes, header says %zu",
 				  src_len, dst_len);
@@ -62,12 +57,11 @@ int pv_codec_stream_new(int codec, size_t src_len, size_t dst_len, pv_codec_stre
 	if (!s)
 		return pv_err_set(err, PV_ENOMEM, "out of memory");
 	s->codec = codec;
-	s->name = name;
+	s->name = pv_codec_lower_names[codec];
 	s->src_len = src_len;
 	s->dst_len = dst_len;
 	/* as in pv_codec_decompress: an empty page may store no bytes at all */
 	s->done = src_len == 0 && dst_len == 0;
-	int rc = 0;
 	if (codec == PV_CODEC_ZSTD) {
 		/* no input at all is zero frames, which make an empty page */
 		s->ended = true;
