@@ -17,6 +17,7 @@
 #include "render/cell.h"
 #include "render/table.h"
 #include "render/units.h"
+#include "render/width.h"
 #include "base/banned.h"
 
 static const char help[] =
@@ -102,13 +103,22 @@ static int split_list(const char *s, char ***out_items, size_t *out_n, char **ou
 
 /* ---- value text */
 
+/* Columns a min or max takes in the tables (JSON keeps whole values). */
+#define STAT_COLS 40
+
 static const char *value_text(const pv_value *v, pv_buf *b)
 {
 	pv_buf_reset(b);
 	if (v->kind == PV_VAL_NULL)
 		return "";
 	pv_err e;
-	if (pv_cell_text(v, b, &e))
+	pv_buf full;
+	pv_buf_init(&full, 0);
+	int rc = pv_cell_text(v, &full, &e);
+	if (!rc && full.len)
+		rc = pv_width_truncate(full.data, full.len, STAT_COLS, b, NULL, &e);
+	pv_buf_release(&full);
+	if (rc)
 		return "?";
 	return b->data ? b->data : "";
 }
