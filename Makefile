@@ -24,7 +24,7 @@ TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 TOOL_SRC := $(sort $(wildcard tools/*.c))
 
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/gen/assets.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 TESTS    := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 REPLAYS  := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/replay/%)
@@ -32,7 +32,7 @@ TOOLS    := $(TOOL_SRC:tools/%.c=$(BUILD)/tools/%)
 LIB      := $(BUILD)/libparqview.a
 BIN      := $(BUILD)/parqview
 
-.PHONY: all bootstrap run test check asan fuzz soak bench demo lint clean compdb
+.PHONY: all bootstrap run test check asan fuzz soak bench demo lint clean compdb web web-deps
 
 all: $(BIN) $(TOOLS)
 
@@ -60,6 +60,30 @@ $(BUILD)/tools/%: tools/%.c $(LIB)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+
+# The web front end (web/): npm packages pinned by web/package-lock.json,
+# installed by `npm ci` when missing or when the lock file changed; esbuild
+# bundles web/src into web/dist (git-ignored), and web/embed.mjs turns
+# web/dist into build/gen/assets.c (src/server/assets.h), linked into
+# libparqview.a so the binary serves the UI without touching the disk.
+WEB_STAMP := web/node_modules/.pv-installed
+WEB_SRC   := $(sort $(wildcard web/src/*)) web/build.mjs web/tsconfig.json
+
+web-deps: $(WEB_STAMP)
+$(WEB_STAMP): web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+web: web/dist/.built
+web/dist/.built: $(WEB_SRC) $(WEB_STAMP)
+	node web/build.mjs
+	@touch $@
+
+$(BUILD)/gen/assets.c: web/dist/.built web/embed.mjs
+	node web/embed.mjs web/dist $@
+
+$(BUILD)/gen/assets.o: $(BUILD)/gen/assets.c src/server/assets.h
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 bootstrap:
 	@scripts/bootstrap
@@ -107,4 +131,4 @@ compdb:
 	bear -- $(MAKE) -B all $(TESTS)
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) web/dist

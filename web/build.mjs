@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+// web/build.mjs [--watch] - builds the front end into web/dist/.
+//
+// esbuild bundles src/main.ts (and CodeMirror) into dist/assets/app.js and
+// the CSS it imports into dist/assets/app.css, minified, no source maps (they
+// would double the binary's size); index.html and the icon are copied.
+// Output is deterministic (esbuild is; nothing else is stamped), so the
+// generated C and the ETags change only when the sources do. The build goes
+// to a fresh directory renamed over dist/ at the end: a concurrent `make`
+// sees the old or the new tree, never half of one.
+import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const watch = process.argv.includes('--watch');
+const dist = join(here, 'dist');
+const tmp = watch ? dist : join(here, `dist.tmp${process.pid}`);
+
+const options = {
+	entryPoints: { app: join(here, 'src/main.ts') },
+	outdir: join(tmp, 'assets'),
+	entryNames: '[name]',
+	bundle: true,
+	minify: !watch,
+	format: 'iife',
+	target: ['chrome100', 'firefox100', 'safari15'],
+	legalComments: 'none',
+	logLevel: 'warning',
+	charset: 'utf8',
+};
+
+function copyStatic(to) {
+	mkdirSync(join(to, 'assets'), { recursive: true });
+	copyFileSync(join(here, 'src/index.html'), join(to, 'index.html'));
+	copyFileSync(join(here, 'src/icon.svg'), join(to, 'assets/icon.svg'));
+}
+
+if (watch) {
+	copyStatic(dist);
+	const ctx = await esbuild.context(options);
+	await ctx.watch();
+	process.stderr.write('web: watching web/src, writing web/dist (Ctrl-C stops)\n');
+} else {
+	rmSync(tmp, { recursive: true, force: true });
+	try {
+		await esbuild.build(options);
+		copyStatic(tmp);
+	} catch (e) {
+		rmSync(tmp, { recursive: true, force: true });
+		process.stderr.write(`web: build failed: ${e.message.split('\n')[0]}\n`);
+		process.exit(1);
+	}
+	rmSync(dist, { recursive: true, force: true });
+	renameSync(tmp, dist);
+}
