@@ -1,0 +1,124 @@
+/*
+ * api_export.c - downloads: a dataset's rows (a range, a column
+ * selection) as CSV or JSON lines, streamed batch by batch through
+ * render/rows.h (so the files are what `parqview cat -o` writes), with
+ * Content-Disposition: attachment. Parquet exports and query exports go
+ * through DuckDB (queries.c).
+ * Includes base, dataset, render and server.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dataset/scan.h"
+#include "render/rows.h"
+#include "server/api.h"
+#include "server/rowsjson.h"
+#include "base/banned.h"
+
+typedef struct export_state {
+	pv_scan *scan;
+	pv_rows_writer *w;
+	FILE *f;     /* appends to text */
+	pv_buf text; /* what the writer wrote since the last piece */
+} export_state;
+
+static void export_free(void *ctx)
+{
+	export_state *x = ctx;
+	pv_rows_writer_close(x->w, NULL);
+	if (x->f)
+		fclose(x->f);
+	pv_buf_release(&x->text);
+	pv_scan_close(x->scan);
+	free(x);
+}
+
+/* Produces the next batch's text (or the writer's closing bytes). */
+static int export_next(void *ctx, pv_buf *out, bool *out_done, pv_err *err)
+{
+	export_state *x = ctx;
+	struct ArrowArray b;
+	int64_t first;
+	int rc = pv_scan_next(x->scan, &b, &first, err);
+	if (rc)
+		return rc;
+	if (!b.release) {
+		rc = pv_rows_writer_close(x->w, err);
+		x->w = NULL;
+		*out_done = true;
+	} else {
+		rc = pv_rows_writer_write(x->w, &b, first, err);
+		b.release(&b);
+	}
+	if (!rc && fflush(x->f))
+		rc = pv_err_set(err, PV_ENOMEM, "out of memory");
+	if (!rc && x->text.len)
+		rc = pv_buf_append(out, x->text.data, x->text.len, err);
+	pv_buf_reset(&x->text);
+	return rc;
+}
+
+int pv_api_dataset_export(pv_http_req *q, pv_http_resp *r)
+{
+	const pv_catalog_entry *e = pv_api_dataset_param(q, r);
+	if (!e)
+		return 0;
+	const char *format = pv_http_arg(q, "format");
+	if (!format)
+		format = "csv";
+	pv_rows_format rf;
+	const char *type, *ext;
+	if (!strcmp(format, "csv")) {
+		rf = PV_ROWS_CSV, type = "text/csv; charset=utf-8", ext = "csv";
+	} else if (!strcmp(format, "jsonl")) {
+		rf = PV_ROWS_JSONL, type = "application/x-ndjson", ext = "jsonl";
+	} else if (!strcmp(format, "parquet")) {
+		pv_http_error(r, 501, "internal", "parquet export of datasets is not available yet");
+		return 0;
+	} else {
+		pv_http_error(r, 400, "bad_request", "'format' is csv, jsonl or parquet, not '%.40s'",
+			      format);
+		return 0;
+	}
+	int64_t offset = pv_http_arg_i64(q, r, "offset", 0, INT64_MAX / 2);
+	int64_t limit = offset < 0 ? -1 : pv_http_arg_i64(q, r, "limit", INT64_MAX / 2, INT64_MAX / 2);
+	if (limit < 0)
+		return 0;
+	export_state *x = calloc(1, sizeof *x);
+	if (!x) {
+		pv_http_error(r, 500, "internal", "out of memory");
+		return 0;
+	}
+	pv_err err;
+	pv_err_clear(&err);
+	pv_row_range range = { offset, limit };
+	pv_scan_opts so = { .columns = pv_http_arg(q, "columns") };
+	struct ArrowSchema schema = { 0 };
+	pv_rows_opts o;
+	pv_rows_opts_init(&o, rf, NULL);
+	pv_buf_init(&x->text, 0);
+	x->f = pv_bufile_open(&x->text, 0, NULL);
+	int rc = x->f ? 0 : pv_err_set(&err, PV_ENOMEM, "out of memory");
+	if (!rc)
+		rc = pv_scan_open(e->ds, &so, &range, 1, &x->scan, &err);
+	if (!rc)
+		rc = pv_scan_schema(x->scan, &schema, &err);
+	if (!rc)
+		rc = pv_rows_writer_open(&x->w, x->f, &o, &schema, &err);
+	if (schema.release)
+		schema.release(&schema);
+	if (rc) {
+		export_free(x);
+		pv_http_error_from(r, &err);
+		return 0;
+	}
+	char disp[200];
+	snprintf(disp, sizeof disp, "attachment; filename=\"%s.%s\"", e->id, ext);
+	pv_http_resp_header(r, "Content-Disposition", disp);
+	r->content_type = type;
+	r->stream = export_next;
+	r->stream_ctx = x;
+	r->stream_free = export_free;
+	return 0;
+}
