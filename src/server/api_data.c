@@ -269,7 +269,9 @@ static void rows_page(pv_http_req *q, pv_http_resp *r, const pv_catalog_entry *e
 	pv_err err;
 	pv_err_clear(&err);
 	const char *columns = pv_http_arg(q, "columns");
-	pv_scan_opts so = { .columns = columns, .batch_rows = limit < 1024 ? (limit ? limit : 1) : 1024 };
+	pv_scan_opts so = { .columns = columns,
+			    .batch_rows = limit < 1024 ? (limit ? limit : 1) : 1024,
+			    .cache = e->cache };
 	pv_scan *s = NULL;
 	struct ArrowSchema schema = { 0 };
 	pv_rowsjson rj;

@@ -70,6 +70,7 @@ void pv_catalog_release(pv_catalog *c)
 	if (!c)
 		return;
 	for (size_t i = 0; i < c->n; i++) {
+		pv_rgcache_free(c->items[i].cache);
 		pv_rowmap_release(&c->items[i].map);
 		pv_dataset_free(c->items[i].ds);
 		free(c->items[i].paths);
@@ -79,7 +80,8 @@ void pv_catalog_release(pv_catalog *c)
 	c->n = 0;
 }
 
-int pv_catalog_open(pv_catalog *c, const pv_catalog_arg *args, size_t n_args, pv_err *err)
+int pv_catalog_open(pv_catalog *c, const pv_catalog_arg *args, size_t n_args, size_t max_readers,
+		    pv_err *err)
 {
 	memset(c, 0, sizeof *c);
 	c->items = calloc(n_args ? n_args : 1, sizeof *c->items);
@@ -130,6 +132,8 @@ int pv_catalog_open(pv_catalog *c, const pv_catalog_arg *args, size_t n_args, pv
 		rc = pv_dataset_open(e->paths, e->n_paths, NULL, &e->ds, err);
 		if (!rc)
 			rc = pv_rowmap_init(&e->map, e->ds, err);
+		if (!rc)
+			rc = pv_rgcache_new(e->ds, max_readers, &e->cache, err);
 		if (rc) {
 			pv_err_prefix(err, "dataset '%s'", e->id);
 			break;

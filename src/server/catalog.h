@@ -37,6 +37,7 @@ typedef struct pv_catalog_entry {
 	size_t n_paths;
 	pv_dataset *ds;
 	pv_rowmap map;
+	pv_rgcache *cache;  /* row group readers kept between requests */
 	int64_t bytes;      /* on disk, readable files */
 } pv_catalog_entry;
 
@@ -45,12 +46,14 @@ typedef struct pv_catalog {
 	size_t n;
 } pv_catalog;
 
-/* Opens every dataset. Errors: PV_EINVAL for an id that is not
+/* Opens every dataset, each with a reader cache of max_readers idle
+ * readers (dataset/scan.h; 0: 8). Errors: PV_EINVAL for an id that is not
  * [A-Za-z_][A-Za-z0-9_]* or too long; the dataset's own errors (a path that
  * matches nothing: PV_ENOTFOUND), prefixed with the id; PV_ENOMEM.
  * Unreadable files do not fail it (they are listed as problems). On
  * failure c is empty. Release with pv_catalog_release. */
-int pv_catalog_open(pv_catalog *c, const pv_catalog_arg *args, size_t n_args, pv_err *err);
+int pv_catalog_open(pv_catalog *c, const pv_catalog_arg *args, size_t n_args, size_t max_readers,
+		    pv_err *err);
 
 /* NULL allowed. */
 void pv_catalog_release(pv_catalog *c);
