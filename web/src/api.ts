@@ -61,13 +61,35 @@ async function call<T>(method: string, path: string, body?: unknown, signal?: Ab
 	return json as T;
 }
 
+// The schema answer is `parqview schema --json`'s: top-level columns carry
+// the dataset's view (type, partition, missing_from) and `field`, the first
+// file's schema node with its children; the contract's flatter form (physical,
+// logical, missing_in, children) is read too.
+function schemaNode(c: any, top: boolean): SchemaNode {
+	const f = c.field ?? c;
+	const kids = (f.children ?? c.children ?? []) as any[];
+	const missing = Array.isArray(c.missing_from) ? c.missing_from.length : c.missing_in;
+	return {
+		name: String(c.name ?? f.name ?? ''),
+		path: String(f.path ?? c.path ?? c.name ?? ''),
+		type: String(top ? c.type ?? f.type ?? '' : f.type ?? c.type ?? ''),
+		physical: f.physical_type ?? c.physical ?? null,
+		logical: f.logical_type ?? c.logical ?? f.converted_type ?? null,
+		nullable: (c.nullable ?? f.nullable) !== false,
+		repetition: f.repetition ?? c.repetition,
+		missing_in: typeof missing === 'number' ? missing : 0,
+		partition: !!c.partition,
+		children: kids.map((k) => schemaNode(k, false)),
+	};
+}
+
 const enc = encodeURIComponent;
 const cols = (c?: string[]) => (c && c.length ? `&columns=${c.map(enc).join(',')}` : '');
 
 export const api = {
 	datasets: () => call<{ datasets: Dataset[] }>('GET', '/api/datasets'),
 	files: (ds: string) => call<{ files: FileInfo[] }>('GET', `/api/datasets/${enc(ds)}/files`),
-	schema: (ds: string) => call<{ columns: SchemaNode[] }>('GET', `/api/datasets/${enc(ds)}/schema`),
+	schema: async (ds: string) => ({ columns: ((await call<{ columns: any[] }>('GET', `/api/datasets/${enc(ds)}/schema`)).columns || []).map((c) => schemaNode(c, true)) }),
 	meta: (ds: string, file: number) => call<any>('GET', `/api/datasets/${enc(ds)}/files/${file}/meta`),
 	pages: (ds: string, file: number, rg: number, column: string) =>
 		call<any>('GET', `/api/datasets/${enc(ds)}/files/${file}/pages?rg=${rg}&column=${enc(column)}`),

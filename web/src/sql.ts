@@ -72,6 +72,7 @@ export interface SqlHooks { onRun(sql: string): void }
 export class SqlEditor {
 	readonly view: EditorView;
 	private lang = new Compartment();
+	private hint = new Compartment();
 	private tables: Record<string, Column[]> = {};
 
 	constructor(parent: HTMLElement, private hooks: SqlHooks, doc: string) {
@@ -90,7 +91,7 @@ export class SqlEditor {
 					Prec.highest(keymap.of([{ key: 'Mod-Enter', run }, { key: 'Shift-Enter', run }])),
 					keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, ...completionKeymap]),
 					errorField,
-					placeholder('SELECT * FROM data LIMIT 100   — Ctrl+Enter runs'),
+					this.hint.of(placeholder('SELECT * FROM data LIMIT 100   — Ctrl+Enter runs')),
 					EditorView.lineWrapping,
 					EditorView.contentAttributes.of({ 'aria-label': 'SQL query' }),
 				],
@@ -121,7 +122,7 @@ export class SqlEditor {
 			effects: this.lang.reconfigure([
 				sql({ dialect: DuckDB, schema, defaultTable, upperCaseKeywords: true }),
 				DuckDB.language.data.of({ autocomplete: (ctx: CompletionContext) => this.allColumns(ctx) }),
-			]),
+			]).concat(defaultTable ? [this.hint.reconfigure(placeholder(`SELECT * FROM ${defaultTable} LIMIT 100   — Ctrl+Enter runs`))] : []),
 		});
 	}
 
