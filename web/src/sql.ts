@@ -119,10 +119,10 @@ export class SqlEditor {
 			schema[name] = cols.map((c) => ({ label: c.name, type: 'property', detail: c.type }));
 		}
 		this.view.dispatch({
-			effects: this.lang.reconfigure([
+			effects: [this.lang.reconfigure([
 				sql({ dialect: DuckDB, schema, defaultTable, upperCaseKeywords: true }),
 				DuckDB.language.data.of({ autocomplete: (ctx: CompletionContext) => this.allColumns(ctx) }),
-			]).concat(defaultTable ? [this.hint.reconfigure(placeholder(`SELECT * FROM ${defaultTable} LIMIT 100   — Ctrl+Enter runs`))] : []),
+			]), ...(defaultTable ? [this.hint.reconfigure(placeholder(`SELECT * FROM ${defaultTable} LIMIT 100   — Ctrl+Enter runs`))] : [])],
 		});
 	}
 
