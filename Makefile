@@ -92,9 +92,14 @@ bootstrap:
 
 # The set-up commands install first, then build (a sub-make, so the build
 # sees what the bootstrap installed).
+# `make run` ends by serving the demo in the web UI until Ctrl-C;
+# SERVE_ARGS adds options, e.g. make run SERVE_ARGS='--port 8080 --no-open'.
+SERVE_ARGS ?=
 run: bootstrap
 	@$(MAKE) --no-print-directory all
 	@scripts/demo $(BIN)
+	@echo "Serving demo/ in the web UI; open the URL below (Ctrl-C stops):"
+	@exec $(BIN) serve --as docs=demo/docs --as embeddings=demo/embeddings --as eval=demo/eval $(SERVE_ARGS)
 
 test: bootstrap
 	@$(MAKE) --no-print-directory check
