@@ -51,7 +51,8 @@ python3 - "$work" "$docs_first" "$seed" "$big_rows" "$query" "$docs_rows" >"$wor
 import csv, io, json, sys
 work, docs_first, seed, big_rows, query, docs_rows = sys.argv[1:7]
 sample = [[r["#"], r["document_id"]] for r in map(json.loads, open(f"{work}/sample.jsonl"))]
-text = open(f"{work}/query.csv").read()
+# duckq --csv prints no header line; the export has one
+text = "id,label\n" + open(f"{work}/query.csv").read()
 rows = [[r[0], r[1]] for r in list(csv.reader(io.StringIO(text)))[1:]]
 json.dump({
     "datasets": ["docs", "big", "embeddings"], "docs_first_id": docs_first, "docs_rows": int(docs_rows), "seed": int(seed),

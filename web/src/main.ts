@@ -361,6 +361,7 @@ function poll(q: NonNullable<typeof state.query>): void {
 		} catch (e) {
 			if (state.query !== q) return;
 			finishQuery(q);
+			sqlStatus.textContent = '';
 			showSqlError((e as Error).message);
 			return;
 		}
@@ -369,6 +370,7 @@ function poll(q: NonNullable<typeof state.query>): void {
 		const elapsed = st.elapsed_ms ?? performance.now() - q.started;
 		if (st.status === 'error') {
 			finishQuery(q);
+			sqlStatus.textContent = `Failed after ${fmtMs(elapsed)}`;
 			showSqlError(st.error?.message ?? 'the query failed', st.error?.position);
 			addHistory({ sql: q.sql, at: Date.now(), ok: false });
 			return;
@@ -530,7 +532,7 @@ function exportSample(m: Extract<Mode, { kind: 'sample' }>, format: string): voi
 
 document.addEventListener('keydown', (e) => {
 	const typing = (e.target as HTMLElement).closest('input, textarea, .cm-editor');
-	if (e.key === 'Escape' && state.query && !document.getElementById('drawer')) void cancelQuery();
+	if (e.key === 'Escape' && state.query && !document.getElementById('drawer') && !document.getElementById('menu') && !(e.target as HTMLElement).closest('.cm-editor')) void cancelQuery();
 	if (typing) return;
 	if (e.key === '/' ) { e.preventDefault(); editor.focus(); }
 	else if (e.key === 'g' && !e.ctrlKey && !e.metaKey) { e.preventDefault(); jumpInput.focus(); jumpInput.select(); }

@@ -2,7 +2,7 @@
 // completion of the served datasets' table and column names, Ctrl/Cmd-Enter
 // to run, the error position marked in the text, and a query history kept
 // in localStorage (this browser only; nothing leaves the machine).
-import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap, type Completion, type CompletionContext, type CompletionResult } from '@codemirror/autocomplete';
+import { autocompletion, closeBrackets, closeCompletion, closeBracketsKeymap, completionKeymap, type Completion, type CompletionContext, type CompletionResult } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import { PostgreSQL, SQLDialect, sql, type SQLNamespace } from '@codemirror/lang-sql';
 import { bracketMatching, HighlightStyle, syntaxHighlighting } from '@codemirror/language';
@@ -76,7 +76,7 @@ export class SqlEditor {
 	private tables: Record<string, Column[]> = {};
 
 	constructor(parent: HTMLElement, private hooks: SqlHooks, doc: string) {
-		const run = () => { this.hooks.onRun(this.text()); return true; };
+		const run = (v: EditorView) => { closeCompletion(v); this.hooks.onRun(this.text()); return true; };
 		this.view = new EditorView({
 			parent,
 			state: EditorState.create({
