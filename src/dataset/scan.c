@@ -501,16 +501,20 @@ typedef struct cached_reader {
 	size_t file, row_group;
 	size_t *fields;
 	size_t n_fields;
-	pv_rgreader *reader;
-	uint64_t used; /* the cache's clock when it was given back */
+	pv_rgreader *reader; /* NULL for a busy entry */
+	int64_t next_row;    /* row (in the row group) where its last read ended */
+	uint64_t used;       /* the cache's clock when it was given back */
 } cached_reader;
 
 struct pv_rgcache {
 	const pv_dataset *ds;
 	pthread_mutex_t lock;
-	pv_source **sources; /* per file, opened on first use */
+	pthread_cond_t given;  /* a busy reader came back (or was forgotten) */
+	pv_source **sources;   /* per file, opened on first use */
 	cached_reader *idle;
 	size_t n_idle, max_idle;
+	cached_reader *busy;   /* readers out with scans: only the key is kept */
+	size_t n_busy, alloc_busy;
 	uint64_t clock;
 	size_t hits;
 };
@@ -532,6 +536,7 @@ int pv_rgcache_new(const pv_dataset *ds, size_t max_readers, pv_rgcache **out, p
 		return pv_err_set(err, PV_ENOMEM, "out of memory");
 	}
 	pthread_mutex_init(&c->lock, NULL);
+	pthread_cond_init(&c->given, NULL);
 	*out = c;
 	return 0;
 }
@@ -544,11 +549,15 @@ void pv_rgcache_free(pv_rgcache *c)
 		pv_rgreader_close(c->idle[i].reader);
 		free(c->idle[i].fields);
 	}
+	for (size_t i = 0; i < c->n_busy; i++)
+		free(c->busy[i].fields);
 	for (size_t f = 0; f < c->ds->n_files; f++)
 		pv_source_close(c->sources[f]);
+	pthread_cond_destroy(&c->given);
 	pthread_mutex_destroy(&c->lock);
 	free(c->sources);
 	free(c->idle);
+	free(c->busy);
 	free(c);
 }
 
@@ -569,50 +578,114 @@ static int cache_source(pv_rgcache *c, size_t f, pv_source **out, pv_err *err)
 	return rc;
 }
 
-/* An idle reader for (f, g, fields), now the caller's; NULL when none. */
-static pv_rgreader *cache_take(pv_rgcache *c, size_t f, size_t g, const size_t *fields,
-			       size_t n_fields)
+static bool same_key(const cached_reader *x, size_t f, size_t g, const size_t *fields,
+		     size_t n_fields)
 {
+	return x->file == f && x->row_group == g && x->n_fields == n_fields &&
+	       !memcmp(x->fields, fields, n_fields * sizeof *fields);
+}
+
+/* Finds the busy entry of the key, removing it; false when none. */
+static bool unbusy(pv_rgcache *c, size_t f, size_t g, const size_t *fields, size_t n_fields)
+{
+	for (size_t i = 0; i < c->n_busy; i++)
+		if (same_key(&c->busy[i], f, g, fields, n_fields)) {
+			free(c->busy[i].fields);
+			c->busy[i] = c->busy[--c->n_busy];
+			return true;
+		}
+	return false;
+}
+
+/* A reader for (f, g, fields) to read from row `row` on, now the
+ * caller's, or NULL when the caller should open one. An idle reader that
+ * stopped at or before row is preferred (it reads on without re-seeking),
+ * then any idle one (a seek inside decoded pages is cheaper than decoding
+ * them again). When the key's reader is out with another scan this waits
+ * for it to come back rather than decode the same pages twice. */
+static pv_rgreader *cache_take(pv_rgcache *c, size_t f, size_t g, const size_t *fields,
+			       size_t n_fields, int64_t row)
+{
+	size_t *copy = malloc((n_fields ? n_fields : 1) * sizeof *copy);
+	if (!copy)
+		return NULL;
+	memcpy(copy, fields, n_fields * sizeof *fields);
 	pv_rgreader *r = NULL;
 	pthread_mutex_lock(&c->lock);
-	for (size_t i = 0; i < c->n_idle && !r; i++) {
-		cached_reader *x = &c->idle[i];
-		if (x->file != f || x->row_group != g || x->n_fields != n_fields ||
-		    memcmp(x->fields, fields, n_fields * sizeof *fields))
-			continue;
-		r = x->reader;
-		free(x->fields);
-		c->idle[i] = c->idle[--c->n_idle];
-		c->hits++;
+	for (;;) {
+		long best = -1;
+		for (size_t i = 0; i < c->n_idle; i++) {
+			const cached_reader *x = &c->idle[i];
+			if (!same_key(x, f, g, fields, n_fields))
+				continue;
+			bool fwd = x->next_row <= row;
+			bool best_fwd = best >= 0 && c->idle[best].next_row <= row;
+			if (best < 0 || (fwd && !best_fwd) ||
+			    (fwd == best_fwd && x->next_row > c->idle[best].next_row))
+				best = (long)i;
+		}
+		if (best >= 0) {
+			r = c->idle[best].reader;
+			free(c->idle[best].fields);
+			c->idle[best] = c->idle[--c->n_idle];
+			c->hits++;
+			break;
+		}
+		bool out = false;
+		for (size_t i = 0; i < c->n_busy && !out; i++)
+			out = same_key(&c->busy[i], f, g, fields, n_fields);
+		if (!out)
+			break;
+		pthread_cond_wait(&c->given, &c->lock);
+	}
+	/* the key is busy while the caller holds (or opens) its reader */
+	if (c->n_busy == c->alloc_busy) {
+		size_t na = c->alloc_busy ? 2 * c->alloc_busy : 8;
+		cached_reader *nb = realloc(c->busy, na * sizeof *nb);
+		if (nb) {
+			c->busy = nb;
+			c->alloc_busy = na;
+		}
+	}
+	if (c->n_busy < c->alloc_busy) {
+		c->busy[c->n_busy++] = (cached_reader){ f, g, copy, n_fields, NULL, 0, 0 };
+		copy = NULL;
 	}
 	pthread_mutex_unlock(&c->lock);
+	free(copy);
 	return r;
 }
 
-/* Gives r back; closes the least recently used idle reader past the cap
- * (or r itself when its fields cannot be copied). */
+/* Gives r back (NULL: the caller's reader failed or was never opened, so
+ * only the key stops being busy); closes the least recently used idle
+ * reader past the cap. */
 static void cache_give(pv_rgcache *c, size_t f, size_t g, const size_t *fields, size_t n_fields,
-		       pv_rgreader *r)
+		       pv_rgreader *r, int64_t next_row)
 {
-	size_t *copy = malloc((n_fields ? n_fields : 1) * sizeof *copy);
-	if (!copy) {
+	size_t *copy = r ? malloc((n_fields ? n_fields : 1) * sizeof *copy) : NULL;
+	if (r && !copy) {
 		pv_rgreader_close(r);
-		return;
+		r = NULL;
 	}
-	memcpy(copy, fields, n_fields * sizeof *fields);
+	if (copy)
+		memcpy(copy, fields, n_fields * sizeof *fields);
 	pv_rgreader *evict = NULL;
 	size_t *evict_fields = NULL;
 	pthread_mutex_lock(&c->lock);
-	c->idle[c->n_idle++] = (cached_reader){ f, g, copy, n_fields, r, ++c->clock };
-	if (c->n_idle > c->max_idle) {
-		size_t old = 0;
-		for (size_t i = 1; i < c->n_idle; i++)
-			if (c->idle[i].used < c->idle[old].used)
-				old = i;
-		evict = c->idle[old].reader;
-		evict_fields = c->idle[old].fields;
-		c->idle[old] = c->idle[--c->n_idle];
+	unbusy(c, f, g, fields, n_fields);
+	if (r) {
+		c->idle[c->n_idle++] = (cached_reader){ f, g, copy, n_fields, r, next_row, ++c->clock };
+		if (c->n_idle > c->max_idle) {
+			size_t old = 0;
+			for (size_t i = 1; i < c->n_idle; i++)
+				if (c->idle[i].used < c->idle[old].used)
+					old = i;
+			evict = c->idle[old].reader;
+			evict_fields = c->idle[old].fields;
+			c->idle[old] = c->idle[--c->n_idle];
+		}
 	}
+	pthread_cond_broadcast(&c->given);
 	pthread_mutex_unlock(&c->lock);
 	/* closing frees pages: outside the lock */
 	pv_rgreader_close(evict);
@@ -656,6 +729,7 @@ struct pv_scan {
 	pv_rgreader *reader;
 	pv_rgcache *cache;          /* NULL: none; else src and readers belong to it */
 	bool reader_failed;         /* the reader returned an error: do not reuse it */
+	int64_t reader_next;        /* the row (in its row group) where its last read ended */
 };
 
 static int cmp_range(const void *a, const void *b)
@@ -1081,9 +1155,10 @@ const char *pv_scan_column_name(const pv_scan *s, size_t i)
 /* Closes the current reader, or gives it back to the cache. */
 static void drop_reader(pv_scan *s)
 {
-	if (s->reader && s->cache && !s->reader_failed)
-		cache_give(s->cache, s->file, s->rg, s->fields, s->n_fields, s->reader);
-	else
+	if (s->cache && s->rg != SIZE_MAX)
+		cache_give(s->cache, s->file, s->rg, s->fields, s->n_fields,
+			   s->reader_failed ? NULL : s->reader, s->reader_next);
+	if (!s->cache || s->reader_failed)
 		pv_rgreader_close(s->reader);
 	s->reader = NULL;
 	s->reader_failed = false;
@@ -1414,12 +1489,18 @@ int pv_scan_next(pv_scan *s, struct ArrowArray *out, int64_t *out_first, pv_err 
 			rc = open_file(s, e->file, err);
 		if (!rc && s->n_fields && s->rg != e->row_group) {
 			drop_reader(s);
-			if (s->cache)
+			if (s->cache) {
+				/* from here the key is busy: drop_reader must give it back */
 				s->reader = cache_take(s->cache, e->file, e->row_group, s->fields,
-						       s->n_fields);
-			if (!s->reader)
+						       s->n_fields, s->pos - e->first);
+				s->rg = e->row_group;
+				s->reader_failed = !s->reader;
+			}
+			if (!s->reader) {
 				rc = pv_rgreader_open(s->src, df->pf, e->row_group, s->fields,
 						      s->n_fields, &s->bopts, &s->reader, err);
+				s->reader_failed = rc != 0;
+			}
 			if (rc)
 				pv_err_prefix(err, "%s", df->path);
 			else
@@ -1431,6 +1512,8 @@ int pv_scan_next(pv_scan *s, struct ArrowArray *out, int64_t *out_first, pv_err 
 			if (rc) { /* the reader names the row group, column and page */
 				s->reader_failed = true;
 				pv_err_prefix(err, "%s", df->path);
+			} else {
+				s->reader_next = s->pos - e->first + count;
 			}
 		}
 		if (!rc)

@@ -93,8 +93,11 @@ int pv_rowmap_locate(const pv_rowmap *m, int64_t row, pv_rowpos *out, pv_err *er
  * (pv_source_read is thread-safe). A scan takes a reader for (file, row
  * group, fields) out of the cache, so no two scans share one, and gives
  * it back when it moves on; past max_readers idle readers the least
- * recently used is closed. Thread-safe (one mutex); scans using it may
- * run on any threads. */
+ * recently used is closed. A scan that needs a reader another scan has
+ * out waits for it to come back (decoding the same pages twice costs
+ * more), so one thread must not keep two scans of one cache open over the
+ * same rows at once. Thread-safe (one mutex); scans using it may run on
+ * any threads. */
 typedef struct pv_rgcache pv_rgcache;
 
 /* A cache for ds (which must outlive it) keeping at most max_readers idle

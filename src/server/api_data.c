@@ -347,8 +347,18 @@ int pv_api_rows(pv_http_req *q, pv_http_resp *r)
 	int64_t limit = offset < 0 ? -1 : pv_http_arg_i64(q, r, "limit", 100, MAX_LIMIT);
 	if (limit < 0)
 		return 0;
+	/* the answer for these arguments never changes while we serve */
+	const char *columns = pv_http_arg(q, "columns");
+	char key[700];
+	snprintf(key, sizeof key, "%s\n%lld\n%lld\n%.500s", e->id, (long long)offset,
+		 (long long)limit, columns ? columns : "");
+	bool cacheable = !columns || strlen(columns) <= 500;
+	if (cacheable && pv_pagecache_get(q->srv->pages, key, &r->body))
+		return 0;
 	pv_row_range range = { offset, limit };
 	rows_page(q, r, e, &range, 1, offset, limit, false, 0);
+	if (cacheable && r->status == 200)
+		pv_pagecache_put(q->srv->pages, key, r->body.data, r->body.len);
 	return 0;
 }
 

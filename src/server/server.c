@@ -48,6 +48,8 @@ int pv_server_open(const pv_server_opts *opts, pv_server **out, pv_err *err)
 		auth = true;
 	if (!rc)
 		rc = pv_queries_new(s, &s->queries, err);
+	if (!rc)
+		rc = pv_pagecache_new(0, &s->pages, err);
 	if (!rc) {
 		bool v6 = strchr(s->host, ':') != NULL;
 		snprintf(s->url, sizeof s->url, "http://%s%s%s:%d/?token=%s", v6 ? "[" : "", s->host,
@@ -59,6 +61,7 @@ int pv_server_open(const pv_server_opts *opts, pv_server **out, pv_err *err)
 		if (fd >= 0)
 			close(fd);
 		pv_queries_free(s->queries);
+		pv_pagecache_free(s->pages);
 		if (auth)
 			pv_auth_release(&s->auth);
 		pv_catalog_release(&s->cat);
@@ -87,6 +90,7 @@ void pv_server_close(pv_server *s)
 	pv_queries_interrupt_all(s->queries);
 	pv_http_stop(s->http);
 	pv_queries_free(s->queries);
+	pv_pagecache_free(s->pages);
 	pv_auth_release(&s->auth);
 	pv_catalog_release(&s->cat);
 	free(s);

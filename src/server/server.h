@@ -22,6 +22,7 @@
 #include "server/auth.h"
 #include "server/catalog.h"
 #include "server/http.h"
+#include "server/pagecache.h"
 
 typedef struct pv_queries pv_queries;
 
@@ -46,6 +47,7 @@ struct pv_server {
 	pv_catalog cat;
 	pv_auth auth;
 	pv_queries *queries;
+	pv_pagecache *pages;      /* row pages answered lately */
 	pv_http_daemon *http;
 };
 
