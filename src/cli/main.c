@@ -29,6 +29,7 @@ const pv_cmd pv_commands[] = {
 	{ "tail", pv_cmd_tail, "the last rows (-n 10)" },
 	{ "cat", pv_cmd_cat, "every row, or a range of rows by global index (--rows A:B)" },
 	{ "sample", pv_cmd_sample, "rows drawn uniformly at random (-n 50, --seed S)" },
+	{ "sql", pv_cmd_sql, "SQL over datasets (DuckDB), export with -o, or a shell" },
 	{ "serve", pv_cmd_serve, "a local web UI and JSON API over the datasets" },
 	{ NULL, NULL, NULL },
 };

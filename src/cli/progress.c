@@ -77,6 +77,28 @@ void pv_progress_update(pv_progress *p, int64_t done)
 	p->shown = true;
 }
 
+void pv_progress_percent(pv_progress *p, double pct)
+{
+	if (!p->out)
+		return;
+	double t = now();
+	if (t - p->start < DELAY || (p->last_draw && t - p->last_draw < INTERVAL))
+		return;
+	p->last_draw = t;
+	if (pct < 0) {
+		fprintf(p->out, "\r%.1f s\033[K", t - p->start);
+	} else {
+		char bar[21];
+		int full = (int)(pct > 100 ? 100 : pct) / 5;
+		for (int i = 0; i < 20; i++)
+			bar[i] = i < full ? '#' : '.';
+		bar[20] = '\0';
+		fprintf(p->out, "\r[%s] %3d%%  %.1f s\033[K", bar, (int)pct, t - p->start);
+	}
+	fflush(p->out);
+	p->shown = true;
+}
+
 void pv_progress_end(pv_progress *p)
 {
 	if (!p || !p->out || !p->shown)

@@ -30,6 +30,11 @@ void pv_progress_init(pv_progress *p, int64_t total, bool enabled);
 /* Reports done rows so far; cheap enough to call after every batch. */
 void pv_progress_update(pv_progress *p, int64_t done);
 
+/* Reports work measured as a percentage (0..100; negative when unknown,
+ * then only the clock shows), such as a SQL query's:
+ * "[##########..........]  50%  3.2 s". Same delay and throttle. */
+void pv_progress_percent(pv_progress *p, double pct);
+
 /* Clears the line if one was drawn. NULL allowed. */
 void pv_progress_end(pv_progress *p);
 

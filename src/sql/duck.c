@@ -2,11 +2,14 @@
  * duck.c - loads libduckdb.so at run time and runs SQL through DuckDB's C
  * API: sessions, statements, and results streamed chunk by chunk as text.
  *
- * A SELECT is rewritten as SELECT COLUMNS(*)::VARCHAR FROM (<it>) so that
- * DuckDB renders every value (the oracle for differential tests must print
- * what DuckDB prints) and the result streams; other statements run as they
- * are and their small results are read cell by cell. Includes base/ and
- * sql/duckdb_api.h only; never DuckDB's own duckdb.h.
+ * For text results (pv_duck_query) a SELECT is rewritten as SELECT
+ * COLUMNS(*)::VARCHAR FROM (<it>) so that DuckDB renders every value (the
+ * oracle for differential tests must print what DuckDB prints) and the
+ * result streams; other statements run as they are and their small results
+ * are read cell by cell. Arrow results (pv_duck_query_arrow) run the last
+ * statement as it is, streamed, and convert each chunk with DuckDB's own
+ * Arrow converter. Includes base/ and sql/duckdb_api.h only; never
+ * DuckDB's own duckdb.h.
  */
 #include "sql/duck.h"
 
@@ -21,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/arrowc.h"
 #include "base/buf.h"
 #include "base/checked.h"
 #include "sql/duckdb_api.h"
@@ -161,12 +165,131 @@ const char *pv_duck_path(void)
 /* Errors                                                              */
 /* ------------------------------------------------------------------ */
 
+/* The position DuckDB gave with the last error on this thread. */
+static _Thread_local int64_t last_error_pos = -1;
+
+int64_t pv_duck_error_position(void)
+{
+	return last_error_pos;
+}
+
+/* Reads the JSON string at *p (just past its opening quote) into out,
+ * unescaped and cut to n - 1 bytes; leaves *p past the closing quote.
+ * False when the string is not closed. \u escapes other than ASCII
+ * become '?' (the message is for people, and stays one line). */
+static bool json_string(const char **p, char *out, size_t n)
+{
+	size_t j = 0;
+	const char *s = *p;
+	for (; *s && *s != '"'; s++) {
+		char c = *s;
+		if (c == '\\') {
+			s++;
+			switch (*s) {
+			case 'n': case 'r': case 't': c = ' '; break;
+			case 'b': case 'f': c = ' '; break;
+			case 'u': {
+				unsigned v = 0;
+				for (int k = 1; k <= 4; k++) {
+					char h = s[k];
+					if (!((h >= '0' && h <= '9') || (h >= 'a' && h <= 'f') ||
+						(h >= 'A' && h <= 'F')))
+						return false;
+					v = v * 16 + (unsigned)(h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
+				}
+				s += 4;
+				c = v >= 0x20 && v < 0x7f ? (char)v : (v < 0x20 ? ' ' : '?');
+				break;
+			}
+			case '\0':
+				return false;
+			default:
+				c = *s;
+			}
+		}
+		if (j + 1 < n)
+			out[j++] = c;
+	}
+	if (n)
+		out[j] = '\0';
+	if (*s != '"')
+		return false;
+	*p = s + 1;
+	return true;
+}
+
+/* Copies s into out (n > 0 bytes), cut to fit. */
+static void copy_cut(char *out, size_t n, const char *s)
+{
+	size_t l = strlen(s);
+	if (l >= n)
+		l = n - 1;
+	memcpy(out, s, l);
+	out[l] = '\0';
+}
+
+/* DuckDB's errors_as_json form: {"exception_type": "Binder",
+ * "exception_message": "...", "position": "42", ...}, every value a
+ * string. Fills type, message and *pos (-1 when absent); false when msg
+ * is not that. */
+static bool json_error(const char *msg, char *type, size_t n_type, char *text, size_t n_text,
+	int64_t *pos)
+{
+	*pos = -1;
+	type[0] = text[0] = '\0';
+	const char *p = msg;
+	/* the parser's errors come as "Parser Error: {...}" */
+	const char *wrapped = strstr(msg, " Error: {");
+	if (wrapped && wrapped - msg < 40)
+		p = wrapped + 8;
+	while (*p == ' ')
+		p++;
+	if (*p++ != '{')
+		return false;
+	for (;;) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		if (*p == '}')
+			break;
+		char key[64], val[PV_ERR_MSG_MAX];
+		if (*p++ != '"' || !json_string(&p, key, sizeof key))
+			return false;
+		while (*p == ' ')
+			p++;
+		if (*p++ != ':')
+			return false;
+		while (*p == ' ')
+			p++;
+		if (*p++ != '"' || !json_string(&p, val, sizeof val))
+			return false;
+		if (!strcmp(key, "exception_type"))
+			copy_cut(type, n_type, val);
+		else if (!strcmp(key, "exception_message"))
+			copy_cut(text, n_text, val);
+		else if (!strcmp(key, "position")) {
+			char *end;
+			long long v = strtoll(val, &end, 10);
+			if (*val && !*end && v >= 0)
+				*pos = v;
+		}
+	}
+	return type[0] != '\0';
+}
+
 /* DuckDB's message on one line with runs of white space squeezed (its
- * messages carry blank lines and a caret line under the query). */
+ * messages carry blank lines and a caret line under the query). Sessions
+ * ask for errors as JSON, which also gives the error's position. */
 static int duck_error(pv_err *err, const char *msg)
 {
 	if (!msg || !*msg)
 		msg = "duckdb failed without a message";
+	char type[64], text[PV_ERR_MSG_MAX], joined[PV_ERR_MSG_MAX + 80];
+	int64_t pos;
+	if (json_error(msg, type, sizeof type, text, sizeof text, &pos)) {
+		snprintf(joined, sizeof joined, "%s Error: %s", type, text);
+		msg = joined;
+	}
+	last_error_pos = pos;
 	int code = strncmp(msg, "Out of Memory Error", 19) == 0 ? PV_ELIMIT : PV_EINVAL;
 	char line[PV_ERR_MSG_MAX];
 	size_t j = 0;
@@ -314,7 +437,7 @@ int pv_duck_open(const pv_duck_opts *opts, pv_duck **out, pv_err *err)
 	}
 	/* progress is only tracked while DuckDB thinks a progress bar shows */
 	rc = pv_duck_exec(d, "SET enable_progress_bar = true; "
-		"SET enable_progress_bar_print = false", err);
+		"SET enable_progress_bar_print = false; SET errors_as_json = true", err);
 	if (!rc && o->restricted)
 		rc = restrict_session(d, o, err);
 	if (rc) {
@@ -484,6 +607,10 @@ struct pv_duck_result {
 	duckdb_result res;
 	bool has_res;
 	bool streaming;       /* every column VARCHAR, read from chunks */
+	bool arrow;           /* pv_duck_query_arrow: read with next_batch only */
+	bool batches;         /* pv_duck_result_next_batch was called */
+	duckdb_statement_type stmt_type; /* arrow results: the last statement's */
+	duckdb_arrow_options aopts; /* NULL until the schema or a batch needs it */
 	size_t n_cols;
 	char **names;         /* n_cols owned copies */
 
@@ -574,7 +701,134 @@ static int try_wrapped(pv_duck_result *r, const char *s, size_t n, pv_err *err)
 	return rc ? rc : setup_columns(r, err);
 }
 
-int pv_duck_query(pv_duck *d, const char *sql, pv_duck_result **out, pv_err *err)
+/* Whether DuckDB's Arrow form of type t (or of a type inside it) loses
+ * what the value is: UNION has no form the renderers read, TIME WITH TIME
+ * ZONE drops its offset, BIT and VARINT become opaque bytes, UHUGEINT
+ * past 2^127 turns negative. Those columns are cast to text instead. */
+static bool arrow_lossy(duckdb_logical_type t, int depth)
+{
+	if (!t || depth > 64)
+		return false;
+	duckdb_type id = api.get_type_id(t);
+	duckdb_logical_type kids[2] = { NULL, NULL };
+	bool lossy = false;
+	switch (id) {
+	case DUCKDB_TYPE_UNION:
+	case DUCKDB_TYPE_BIT:
+	case DUCKDB_TYPE_TIME_TZ:
+	case DUCKDB_TYPE_UHUGEINT:
+	case DUCKDB_TYPE_VARINT:
+		return true;
+	case DUCKDB_TYPE_LIST:
+		kids[0] = api.list_type_child_type(t);
+		break;
+	case DUCKDB_TYPE_ARRAY:
+		kids[0] = api.array_type_child_type(t);
+		break;
+	case DUCKDB_TYPE_MAP:
+		kids[0] = api.map_type_key_type(t);
+		kids[1] = api.map_type_value_type(t);
+		break;
+	case DUCKDB_TYPE_STRUCT:
+		for (idx_t i = 0, n = api.struct_type_child_count(t); i < n && !lossy; i++) {
+			duckdb_logical_type c = api.struct_type_child_type(t, i);
+			lossy = arrow_lossy(c, depth + 1);
+			if (c)
+				api.destroy_logical_type(&c);
+		}
+		return lossy;
+	default:
+		return false;
+	}
+	for (int k = 0; k < 2; k++) {
+		if (!lossy)
+			lossy = arrow_lossy(kids[k], depth + 1);
+		if (kids[k])
+			api.destroy_logical_type(&kids[k]);
+	}
+	return lossy;
+}
+
+/* Appends s as a SQL quoted name. */
+static int put_name(pv_buf *b, const char *s, pv_err *err)
+{
+	int rc = pv_buf_putc(b, '"', err);
+	for (const char *p = s; rc == 0 && *p; p++)
+		rc = *p == '"' ? pv_buf_puts(b, "\"\"", err) : pv_buf_putc(b, *p, err);
+	return rc ? rc : pv_buf_putc(b, '"', err);
+}
+
+/* When columns of stmt (the text s, n bytes) are lossy in Arrow, prepares
+ * the query again with those columns cast to VARCHAR into *out. Leaves
+ * *out NULL when there is nothing to cast or DuckDB will not take the
+ * statement as a subquery. */
+static int prepare_castless(pv_duck *d, duckdb_prepared_statement stmt, const char *s,
+	size_t n, duckdb_prepared_statement *out, pv_err *err)
+{
+	*out = NULL;
+	pv_buf q;
+	pv_buf_init(&q, 0);
+	int rc = 0;
+	bool any = false;
+	idx_t n_cols = api.prepared_statement_column_count(stmt);
+	for (idx_t i = 0; i < n_cols && !rc; i++) {
+		duckdb_logical_type t = api.prepared_statement_column_logical_type(stmt, i);
+		bool lossy = arrow_lossy(t, 0);
+		if (t)
+			api.destroy_logical_type(&t);
+		const char *name = api.prepared_statement_column_name(stmt, i);
+		if (!lossy || !name)
+			continue;
+		rc = pv_buf_puts(&q, any ? ", CAST(" : "SELECT * REPLACE (CAST(", err);
+		if (!rc)
+			rc = put_name(&q, name, err);
+		if (!rc)
+			rc = pv_buf_puts(&q, " AS VARCHAR) AS ", err);
+		if (!rc)
+			rc = put_name(&q, name, err);
+		any = true;
+	}
+	/* the newline before ')' ends a trailing "--" comment */
+	if (!rc && any && n <= INT_MAX)
+		rc = pv_buf_printf(&q, err, ") FROM (\n%.*s\n)", (int)n, s);
+	if (!rc && any && n <= INT_MAX &&
+		api.prepare(d->conn, q.data, out) == DuckDBError)
+		api.destroy_prepare(out);
+	pv_buf_release(&q);
+	return rc;
+}
+
+/* Runs the last extracted statement (index i of ex; its text s, n bytes,
+ * or NULL when it could not be told apart) streamed when DuckDB can
+ * stream it, for an Arrow result. */
+static int run_arrow(pv_duck_result *r, duckdb_extracted_statements ex, idx_t i, const char *s,
+	size_t n, pv_err *err)
+{
+	duckdb_prepared_statement stmt = NULL;
+	if (api.prepare_extracted_statement(r->d->conn, ex, i, &stmt) == DuckDBError) {
+		int rc = duck_error(err, api.prepare_error(stmt));
+		api.destroy_prepare(&stmt);
+		return rc;
+	}
+	if (s) {
+		duckdb_prepared_statement cast = NULL;
+		int rc = prepare_castless(r->d, stmt, s, n, &cast, err);
+		if (rc) {
+			api.destroy_prepare(&stmt);
+			return rc;
+		}
+		if (cast) {
+			api.destroy_prepare(&stmt);
+			stmt = cast;
+		}
+	}
+	r->stmt = stmt;
+	r->stmt_type = api.prepared_statement_type(stmt);
+	int rc = run_streaming(r, stmt, err);
+	return rc ? rc : setup_columns(r, err);
+}
+
+static int run_query(pv_duck *d, const char *sql, bool arrow, pv_duck_result **out, pv_err *err)
 {
 	assert(d && sql && out);
 	*out = NULL;
@@ -582,6 +836,7 @@ int pv_duck_query(pv_duck *d, const char *sql, pv_duck_result **out, pv_err *err
 	if (!r)
 		return pv_err_set(err, PV_ENOMEM, "out of memory");
 	r->d = d;
+	r->arrow = arrow;
 	pv_buf_init(&r->row, ROW_TEXT_CAP);
 
 	duckdb_extracted_statements ex = NULL;
@@ -618,8 +873,14 @@ int pv_duck_query(pv_duck *d, const char *sql, pv_duck_result **out, pv_err *err
 
 	const char *last;
 	size_t last_n;
+	bool split = last_statement(sql, (size_t)n, &last, &last_n);
+	if (arrow) {
+		rc = run_arrow(r, ex, n - 1, split ? last : NULL, split ? last_n : 0, err);
+		api.destroy_extracted(&ex);
+		goto out;
+	}
 	rc = 1;
-	if (last_statement(sql, (size_t)n, &last, &last_n))
+	if (split)
 		rc = try_wrapped(r, last, last_n, err);
 	if (rc == 1) {
 		/* not a query DuckDB takes as a subquery: run it as it is */
@@ -648,6 +909,100 @@ out:
 	}
 	*out = r;
 	return 0;
+}
+
+int pv_duck_query(pv_duck *d, const char *sql, pv_duck_result **out, pv_err *err)
+{
+	return run_query(d, sql, false, out, err);
+}
+
+int pv_duck_query_arrow(pv_duck *d, const char *sql, pv_duck_result **out, pv_err *err)
+{
+	return run_query(d, sql, true, out, err);
+}
+
+int pv_duck_copy(pv_duck *d, const char *sql, const char *path, const char *options,
+	int64_t *out_rows, pv_err *err)
+{
+	assert(d && sql && path);
+	if (out_rows)
+		*out_rows = 0;
+	duckdb_extracted_statements ex = NULL;
+	idx_t n = api.extract_statements(d->conn, sql, &ex);
+	int rc = 0;
+	if (n == 0) {
+		const char *why = api.extract_statements_error(ex);
+		rc = why ? duck_error(err, why)
+			 : pv_err_set(err, PV_EINVAL, "no statement to export");
+		api.destroy_extracted(&ex);
+		return rc;
+	}
+	for (idx_t i = 0; i + 1 < n && !rc; i++) {
+		duckdb_prepared_statement stmt = NULL;
+		duckdb_result res;
+		memset(&res, 0, sizeof res);
+		if (api.prepare_extracted_statement(d->conn, ex, i, &stmt) == DuckDBError) {
+			rc = duck_error(err, api.prepare_error(stmt));
+		} else {
+			if (api.execute_prepared(stmt, &res) == DuckDBError)
+				rc = duck_error(err, api.result_error(&res));
+			api.destroy_result(&res);
+		}
+		api.destroy_prepare(&stmt);
+	}
+	api.destroy_extracted(&ex);
+	if (rc)
+		return rc;
+	const char *last;
+	size_t last_n;
+	if (!last_statement(sql, (size_t)n, &last, &last_n) || last_n > INT_MAX)
+		return pv_err_set(err, PV_EINVAL, "cannot tell the last statement apart to export it");
+	pv_buf q;
+	pv_buf_init(&q, 0);
+	/* the newline before ')' ends a trailing "--" comment */
+	rc = pv_buf_printf(&q, err, "COPY (\n%.*s\n) TO ", (int)last_n, last);
+	if (!rc)
+		rc = put_literal(&q, path, err);
+	if (!rc && options && *options)
+		rc = pv_buf_printf(&q, err, " (%s)", options);
+	duckdb_result res;
+	memset(&res, 0, sizeof res);
+	if (!rc) {
+		if (api.query(d->conn, q.data, &res) == DuckDBError) {
+			rc = duck_error(err, api.result_error(&res));
+			/* a position inside the wrapped text means nothing to the user */
+			int64_t pos = last_error_pos - (int64_t)strlen("COPY (\n");
+			last_error_pos = pos >= 0 && pos < (int64_t)last_n ? (int64_t)(last - sql) + pos : -1;
+		} else if (out_rows && api.row_count(&res) > 0) {
+			char *v = api.value_varchar(&res, 0, 0);
+			*out_rows = v ? strtoll(v, NULL, 10) : 0;
+			if (v)
+				api.free(v);
+		}
+		api.destroy_result(&res);
+	}
+	pv_buf_release(&q);
+	return rc;
+}
+
+bool pv_duck_result_silent(const pv_duck_result *r)
+{
+	switch (r->stmt_type) {
+	case DUCKDB_STATEMENT_TYPE_PREPARE:
+	case DUCKDB_STATEMENT_TYPE_CREATE:
+	case DUCKDB_STATEMENT_TYPE_ALTER:
+	case DUCKDB_STATEMENT_TYPE_TRANSACTION:
+	case DUCKDB_STATEMENT_TYPE_VARIABLE_SET:
+	case DUCKDB_STATEMENT_TYPE_CREATE_FUNC:
+	case DUCKDB_STATEMENT_TYPE_DROP:
+	case DUCKDB_STATEMENT_TYPE_SET:
+	case DUCKDB_STATEMENT_TYPE_LOAD:
+	case DUCKDB_STATEMENT_TYPE_ATTACH:
+	case DUCKDB_STATEMENT_TYPE_DETACH:
+		return true;
+	default:
+		return r->n_cols == 0;
+	}
 }
 
 size_t pv_duck_result_ncols(const pv_duck_result *r)
@@ -747,6 +1102,8 @@ static int next_materialized(pv_duck_result *r, pv_err *err)
 int pv_duck_result_next(pv_duck_result *r, bool *out_has_row, pv_err *err)
 {
 	*out_has_row = false;
+	if (r->arrow || r->batches)
+		return pv_err_set(err, PV_EINVAL, "rows of this result are read as arrow batches");
 	r->has_row = false;
 	pv_buf_reset(&r->row);
 	if (r->n_cols == 0)
@@ -779,10 +1136,118 @@ const char *pv_duck_result_text(const pv_duck_result *r, size_t col)
 	return pv_duck_result_value(r, col, NULL);
 }
 
+/* ------------------------------------------------------------------ */
+/* Arrow                                                               */
+/* ------------------------------------------------------------------ */
+
+/* Takes DuckDB's error data: 0 when there is none, else its message. */
+static int take_error_data(duckdb_error_data e, const char *what, pv_err *err)
+{
+	if (!e)
+		return 0;
+	int rc = 0;
+	if (api.error_data_has_error(e)) {
+		rc = duck_error(err, api.error_data_message(e));
+		pv_err_prefix(err, "%s", what);
+	}
+	api.destroy_error_data(&e);
+	return rc;
+}
+
+static int arrow_options(pv_duck_result *r, pv_err *err)
+{
+	if (!r->aopts)
+		r->aopts = api.result_get_arrow_options(&r->res);
+	if (!r->aopts)
+		return pv_err_set(err, PV_EINTERNAL, "duckdb gave no arrow options");
+	return 0;
+}
+
+static void release_empty_schema(struct ArrowSchema *s)
+{
+	s->release = NULL;
+}
+
+int pv_duck_result_schema(pv_duck_result *r, struct ArrowSchema *out, pv_err *err)
+{
+	assert(r && out);
+	memset(out, 0, sizeof *out);
+	if (!r->has_res || r->n_cols == 0) {
+		out->format = "+s";
+		out->name = "";
+		out->release = release_empty_schema;
+		return 0;
+	}
+	int rc = arrow_options(r, err);
+	if (rc)
+		return rc;
+	duckdb_logical_type *types = calloc(r->n_cols, sizeof *types);
+	if (!types)
+		return pv_err_set(err, PV_ENOMEM, "out of memory");
+	for (size_t i = 0; i < r->n_cols && !rc; i++)
+		if (!(types[i] = api.column_logical_type(&r->res, i)))
+			rc = pv_err_set(err, PV_EINTERNAL, "duckdb gave no type for column '%s'",
+				r->names[i]);
+	if (!rc)
+		rc = take_error_data(api.to_arrow_schema(r->aopts, types, (const char **)r->names,
+			r->n_cols, out), "arrow schema", err);
+	for (size_t i = 0; i < r->n_cols; i++)
+		if (types[i])
+			api.destroy_logical_type(&types[i]);
+	free(types);
+	if (rc && out->release)
+		out->release(out);
+	if (rc)
+		memset(out, 0, sizeof *out);
+	return rc;
+}
+
+int pv_duck_result_next_batch(pv_duck_result *r, struct ArrowArray *out, pv_err *err)
+{
+	assert(r && out);
+	memset(out, 0, sizeof *out);
+	if (r->has_row || (r->n_rows > 0 && !r->batches))
+		return pv_err_set(err, PV_EINVAL, "rows of this result are read as text");
+	r->batches = true;
+	if (!r->has_res || r->n_cols == 0 || r->done)
+		return 0;
+	int rc = arrow_options(r, err);
+	if (rc)
+		return rc;
+	duckdb_data_chunk chunk = NULL;
+	for (;;) {
+		chunk = api.fetch_chunk(r->res);
+		if (!chunk) {
+			r->done = true;
+			const char *why = api.result_error(&r->res);
+			return why ? duck_error(err, why) : 0;
+		}
+		if (api.data_chunk_get_size(chunk) > 0)
+			break;
+		api.destroy_data_chunk(&chunk);
+	}
+	/* the converter copies the values: the array outlives the chunk */
+	rc = take_error_data(api.data_chunk_to_arrow(r->aopts, chunk, out), "arrow batch", err);
+	api.destroy_data_chunk(&chunk);
+	if (rc) {
+		if (out->release)
+			out->release(out);
+		memset(out, 0, sizeof *out);
+		r->done = true;
+		return rc;
+	}
+	if (!out->release || out->length < 0)
+		return pv_err_set(err, PV_EINTERNAL, "duckdb produced an empty arrow batch");
+	r->n_rows += (size_t)out->length;
+	return 0;
+}
+
 void pv_duck_result_free(pv_duck_result *r)
 {
 	if (!r)
 		return;
+	if (r->aopts)
+		api.destroy_arrow_options(&r->aopts);
 	if (r->chunk)
 		api.destroy_data_chunk(&r->chunk);
 	if (r->has_res)

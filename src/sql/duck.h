@@ -1,6 +1,7 @@
 /*
  * duck.h - the only door to DuckDB: loading libduckdb.so at run time and a
- * thin session API that runs SQL and streams results as text.
+ * thin session API that runs SQL and streams results as text or as Arrow
+ * C Data Interface batches (base/arrowc.h).
  *
  * parqview does not link DuckDB. pv_duck_load finds libduckdb.so, in order:
  *   1. $PARQVIEW_DUCKDB, the path of a libduckdb.so (when set, only it);
@@ -22,7 +23,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
+#include "base/arrowc.h"
 #include "base/err.h"
 
 /* Loads the library once per process (later calls return the first call's
@@ -30,8 +33,10 @@
  *   PV_ENOTFOUND    no library at any place above ("duckdb library not
  *                   found: run 'make bootstrap' ...");
  *   PV_EUNSUPPORTED a library that misses a symbol parqview needs ("duckdb
- *                   library at 'PATH' is too old (missing 'SYM'); need 1.1 or
- *                   newer") or that the loader refuses (the loader's words). */
+ *                   library at 'PATH' is too old (missing 'SYM'); need 1.4 or
+ *                   newer", naming the release that brought SYM; the Arrow
+ *                   converters need 1.4) or that the loader refuses (the
+ *                   loader's words). */
 int pv_duck_load(pv_err *err);
 
 /* The loaded library's version ("v1.5.6"), or NULL when it cannot be
@@ -86,6 +91,52 @@ int pv_duck_exec(pv_duck *d, const char *sql, pv_err *err);
  * pv_duck_result_next. */
 int pv_duck_query(pv_duck *d, const char *sql, pv_duck_result **out, pv_err *err);
 
+/* Like pv_duck_query, but the last statement runs as it is (no cast to
+ * text) and its result is read as Arrow batches with pv_duck_result_schema
+ * and pv_duck_result_next_batch; pv_duck_result_next refuses it
+ * (PV_EINVAL). A SELECT streams: each batch is one DuckDB chunk (at most
+ * 2048 rows) converted when it is asked for, so a result of any length
+ * needs memory for one chunk. Errors as for pv_duck_query. */
+int pv_duck_query_arrow(pv_duck *d, const char *sql, pv_duck_result **out, pv_err *err);
+
+/* The result's schema: a "+s" struct with one child per column, named as
+ * pv_duck_result_colname, typed as DuckDB's Arrow converter maps its types
+ * under the session's settings (arrow_large_buffer_size,
+ * produce_arrow_string_view, arrow_lossless_conversion: by default VARCHAR
+ * is "u", LIST "+l", ENUM a dictionary of "u", HUGEINT "d:38,0", UUID "u",
+ * TIMESTAMP WITH TIME ZONE "tsu:<the session's TimeZone>", ARRAY "+w:N",
+ * UNION "+us:..."). A result without columns gives a "+s" without
+ * children. *out is the caller's: release it with out->release(out).
+ * Errors: PV_EINVAL / PV_EUNSUPPORTED with DuckDB's message when a type
+ * has no Arrow form; on error *out is zeroed. */
+int pv_duck_result_schema(pv_duck_result *r, struct ArrowSchema *out, pv_err *err);
+
+/* The next chunk of rows as a "+s" batch of the schema's shape (length > 0)
+ * in *out, which the caller releases (out->release(out)); it stays valid
+ * after the result is freed. At the end returns 0 with out->release ==
+ * NULL (and keeps doing so). Works on results of pv_duck_query too (their
+ * columns are all strings) as long as pv_duck_result_next was never
+ * called on them, and vice versa (PV_EINVAL). Errors: as for
+ * pv_duck_exec, for an error or interruption while the query streams. */
+int pv_duck_result_next_batch(pv_duck_result *r, struct ArrowArray *out, pv_err *err);
+
+/* Runs the ';'-separated statements of sql, the last as
+ *     COPY (<last>) TO 'path' (<options>)
+ * so DuckDB writes its rows to path (options such as "FORMAT parquet,
+ * COMPRESSION zstd"; NULL for none). *out_rows (may be NULL) is the
+ * number of rows written. Errors: as for pv_duck_exec (a last statement
+ * that is no query is DuckDB's syntax error); PV_EINVAL when there is no
+ * statement. pv_duck_error_position points into sql. */
+int pv_duck_copy(pv_duck *d, const char *sql, const char *path, const char *options,
+		 int64_t *out_rows, pv_err *err);
+
+/* True when the result of pv_duck_query_arrow is only DuckDB's
+ * acknowledgement of a statement run for its effect (SET, CREATE, DROP,
+ * ALTER, transactions, PREPARE, LOAD, ATTACH, DETACH) or has no columns:
+ * a shell prints nothing for it. Queries, EXPLAIN, PRAGMA, CALL and the
+ * row counts of INSERT, UPDATE, DELETE and COPY are not silent. */
+bool pv_duck_result_silent(const pv_duck_result *r);
+
 /* Number of columns of the result (0 for a statement that returns none). */
 size_t pv_duck_result_ncols(const pv_duck_result *r);
 
@@ -109,11 +160,18 @@ const char *pv_duck_result_text(const pv_duck_result *r, size_t col);
  * value may contain NUL bytes). *out_len is 0 for NULL. */
 const char *pv_duck_result_value(const pv_duck_result *r, size_t col, size_t *out_len);
 
-/* Number of rows returned by pv_duck_result_next so far. */
+/* Number of rows returned by pv_duck_result_next (or in the batches of
+ * pv_duck_result_next_batch) so far. */
 size_t pv_duck_result_nrows(const pv_duck_result *r);
 
 /* Frees the result and stops its query if it is still streaming. NULL ok. */
 void pv_duck_result_free(pv_duck_result *r);
+
+/* The byte offset into the SQL text (as passed to pv_duck_query,
+ * pv_duck_query_arrow or pv_duck_exec) that DuckDB reported with the last
+ * error on this thread, or -1 when it gave none. Error messages never
+ * carry DuckDB's "LINE 1: ..." context: this is where it points. */
+int64_t pv_duck_error_position(void);
 
 /* Asks the running query of d to stop; it then fails with DuckDB's
  * "interrupted" error. Thread-safe; harmless when nothing runs. NULL ok. */

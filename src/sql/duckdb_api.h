@@ -29,17 +29,45 @@ typedef struct _duckdb_extracted_statements { void *internal_ptr; } *duckdb_extr
 typedef struct _duckdb_pending_result { void *internal_ptr; } *duckdb_pending_result;
 typedef struct _duckdb_data_chunk { void *internal_ptr; } *duckdb_data_chunk;
 typedef struct _duckdb_vector { void *internal_ptr; } *duckdb_vector;
+typedef struct _duckdb_logical_type { void *internal_ptr; } *duckdb_logical_type;
+typedef struct _duckdb_arrow_options { void *internal_ptr; } *duckdb_arrow_options;
+typedef struct _duckdb_error_data { void *internal_ptr; } *duckdb_error_data;
+
+/* The Arrow C Data Interface structs (base/arrowc.h declares them; the
+ * converters below fill caller-owned ones). */
+struct ArrowSchema;
+struct ArrowArray;
 
 /* duckdb_type: only the values parqview looks at. */
 typedef enum duckdb_type {
 	DUCKDB_TYPE_INVALID = 0,
-	DUCKDB_TYPE_VARCHAR = 17
+	DUCKDB_TYPE_VARCHAR = 17,
+	DUCKDB_TYPE_LIST = 24,
+	DUCKDB_TYPE_STRUCT = 25,
+	DUCKDB_TYPE_MAP = 26,
+	DUCKDB_TYPE_UNION = 28,
+	DUCKDB_TYPE_BIT = 29,
+	DUCKDB_TYPE_TIME_TZ = 30,
+	DUCKDB_TYPE_UHUGEINT = 32,
+	DUCKDB_TYPE_ARRAY = 33,
+	DUCKDB_TYPE_VARINT = 35
 } duckdb_type;
 
 /* duckdb_statement_type: only the values parqview looks at. */
 typedef enum duckdb_statement_type {
 	DUCKDB_STATEMENT_TYPE_INVALID = 0,
-	DUCKDB_STATEMENT_TYPE_SELECT = 1
+	DUCKDB_STATEMENT_TYPE_SELECT = 1,
+	DUCKDB_STATEMENT_TYPE_PREPARE = 6,
+	DUCKDB_STATEMENT_TYPE_CREATE = 7,
+	DUCKDB_STATEMENT_TYPE_ALTER = 9,
+	DUCKDB_STATEMENT_TYPE_TRANSACTION = 10,
+	DUCKDB_STATEMENT_TYPE_VARIABLE_SET = 13,
+	DUCKDB_STATEMENT_TYPE_CREATE_FUNC = 14,
+	DUCKDB_STATEMENT_TYPE_DROP = 15,
+	DUCKDB_STATEMENT_TYPE_SET = 20,
+	DUCKDB_STATEMENT_TYPE_LOAD = 21,
+	DUCKDB_STATEMENT_TYPE_ATTACH = 25,
+	DUCKDB_STATEMENT_TYPE_DETACH = 26
 } duckdb_statement_type;
 
 /* A column of a materialized result (deprecated fields, never read here;
@@ -132,7 +160,26 @@ typedef struct duckdb_query_progress_type {
 	X(data_chunk_get_size, "1.1", idx_t, (duckdb_data_chunk chunk)) \
 	X(data_chunk_get_vector, "1.1", duckdb_vector, (duckdb_data_chunk chunk, idx_t col_idx)) \
 	X(vector_get_data, "1.1", void *, (duckdb_vector vector)) \
-	X(vector_get_validity, "1.1", uint64_t *, (duckdb_vector vector))
+	X(vector_get_validity, "1.1", uint64_t *, (duckdb_vector vector)) \
+	X(column_logical_type, "1.1", duckdb_logical_type, (duckdb_result *result, idx_t col)) \
+	X(destroy_logical_type, "1.1", void, (duckdb_logical_type *type)) \
+	X(error_data_has_error, "1.4", bool, (duckdb_error_data error_data)) \
+	X(error_data_message, "1.4", const char *, (duckdb_error_data error_data)) \
+	X(destroy_error_data, "1.4", void, (duckdb_error_data *error_data)) \
+	X(result_get_arrow_options, "1.4", duckdb_arrow_options, (duckdb_result *result)) \
+	X(destroy_arrow_options, "1.4", void, (duckdb_arrow_options *arrow_options)) \
+	X(to_arrow_schema, "1.4", duckdb_error_data, (duckdb_arrow_options arrow_options, duckdb_logical_type *types, const char **names, idx_t column_count, struct ArrowSchema *out_schema)) \
+	X(prepared_statement_column_count, "1.2", idx_t, (duckdb_prepared_statement prepared)) \
+	X(prepared_statement_column_name, "1.2", const char *, (duckdb_prepared_statement prepared, idx_t col)) \
+	X(prepared_statement_column_logical_type, "1.2", duckdb_logical_type, (duckdb_prepared_statement prepared, idx_t col)) \
+	X(get_type_id, "1.1", duckdb_type, (duckdb_logical_type type)) \
+	X(list_type_child_type, "1.1", duckdb_logical_type, (duckdb_logical_type type)) \
+	X(array_type_child_type, "1.1", duckdb_logical_type, (duckdb_logical_type type)) \
+	X(map_type_key_type, "1.1", duckdb_logical_type, (duckdb_logical_type type)) \
+	X(map_type_value_type, "1.1", duckdb_logical_type, (duckdb_logical_type type)) \
+	X(struct_type_child_count, "1.1", idx_t, (duckdb_logical_type type)) \
+	X(struct_type_child_type, "1.1", duckdb_logical_type, (duckdb_logical_type type, idx_t index)) \
+	X(data_chunk_to_arrow, "1.4", duckdb_error_data, (duckdb_arrow_options arrow_options, duckdb_data_chunk chunk, struct ArrowArray *out_arrow_array))
 
 #define PV_DUCKDB_MEMBER(name, since, ret, args) ret (*name) args;
 
