@@ -11,6 +11,10 @@ import { clear, el, fmtInt, fmtMs, toast } from './util';
 const PAGE = 100;
 const POLL_MS = 200;
 
+// asked first, so the answer travels while the page builds the editor
+const datasetsAsked = api.datasets();
+datasetsAsked.catch(() => undefined); // handled in start()
+
 type Mode =
 	| { kind: 'rows' }
 	| { kind: 'sample'; n: number; seed: string; page: RowsPage }
@@ -554,7 +558,7 @@ async function start(): Promise<void> {
 	renderSideTabs();
 	renderViewTabs();
 	try {
-		state.datasets = (await api.datasets()).datasets;
+		state.datasets = (await datasetsAsked).datasets;
 	} catch (e) {
 		clear(dsHost);
 		const ae = e as ApiError;
