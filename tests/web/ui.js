@@ -37,9 +37,16 @@ function skip(name, why) {
 	console.log(`ok ${n} - ${name} # SKIP ${why}`);
 }
 
+// Two animation frames: the grid has painted what the last event asked for
+// (rows still loading show as pending cells, which visibleRows waits out).
+function settle(page) {
+	return page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
 // The rows in view, read from the DOM: the first fully visible row and
 // what its cells say, once nothing in view is still loading.
 async function visibleRows(page) {
+	await settle(page);
 	await page.waitForFunction(() => {
 		const g = document.querySelector('.grid');
 		return g && !g.querySelector('.cell.pending') && g.querySelectorAll('.row').length > 0;
@@ -148,6 +155,8 @@ async function main() {
 		await page.keyboard.press('ArrowDown');
 		await page.keyboard.press('ArrowRight');
 		await page.keyboard.press('PageDown');
+		// the grid paints on the next animation frame
+		await page.waitForFunction((r) => { const c = document.querySelector('.cell.cur'); return c && Number(c.dataset.row) > r + 1; }, X.jump_row, { timeout: 5000 }).catch(() => null);
 		const cur = await page.$eval('.cell.cur', (c) => ({ row: Number(c.dataset.row), col: Number(c.dataset.col) }));
 		ok(cur.row > X.jump_row + 1 && cur.col === 1, 'arrows and PageDown move the selected cell', cur);
 
