@@ -25,7 +25,7 @@ const options = {
 	bundle: true,
 	minify: !watch,
 	format: 'iife',
-	target: ['chrome100', 'firefox100', 'safari15'],
+	target: ['chrome123', 'firefox120', 'safari17.5'], // light-dark() in CSS
 	legalComments: 'none',
 	logLevel: 'warning',
 	charset: 'utf8',
