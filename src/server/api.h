@@ -32,6 +32,10 @@ int pv_api_dataset_export(pv_http_req *q, pv_http_resp *r);
 int pv_api_query_export(pv_http_req *q, pv_http_resp *r);
 
 /* api_sql.c */
+/* Streams the rows of sql (run in a restricted session) as a download of
+ * format csv, jsonl or parquet named NAME.FORMAT. */
+int pv_api_export_sql(pv_http_req *q, pv_http_resp *r, const char *sql, const char *format,
+		      const char *name);
 int pv_api_query_create(pv_http_req *q, pv_http_resp *r);
 int pv_api_query_get(pv_http_req *q, pv_http_resp *r);
 int pv_api_query_rows(pv_http_req *q, pv_http_resp *r);
