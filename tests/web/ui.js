@@ -17,7 +17,7 @@ const { chromium } = require(path.join(root, 'web/node_modules/playwright-core')
 const [url, artifacts, expectFile, bin] = process.argv.slice(2);
 const X = JSON.parse(fs.readFileSync(expectFile, 'utf8'));
 
-const PLAN = 26;
+const PLAN = 28;
 let n = 0, failed = 0;
 console.log(`1..${PLAN}`);
 function ok(cond, name, diag) {
@@ -216,35 +216,66 @@ async function main() {
 			if (j.id) await fetch(`/api/queries/${j.id}`, { method: 'DELETE' });
 			return !(j.error && /not available/.test(j.error.message));
 		});
-		const sqlNames = ['a query\'s result shows in the grid', 'the result has the rows DuckDB gives', 'an error is shown in place', 'the error position is marked in the editor',
-			'completion offers a column name', 'CSV export downloads the result', 'Parquet export reads back with parqview'];
+		const N = {
+			result: 'a query\'s result shows in the grid', rows: 'the result has the rows DuckDB gives',
+			csv: 'CSV export downloads the result', parquet: 'Parquet export reads back with parqview',
+			cancel: 'Cancel stops a running query', history: 'the history lists the last query that ran',
+			error: 'an error is shown in place', mark: 'the error position is marked in the editor',
+			complete: 'completion offers a column name',
+		};
 		if (!sqlOn) {
-			for (const nm of sqlNames) if (nm !== sqlNames[4]) skip(nm, 'this server build has no SQL yet');
+			for (const nm of Object.values(N)) if (nm !== N.complete) skip(nm, 'this server build has no SQL yet');
 		} else {
 			await runSql(page, X.query);
 			const qrows = await visibleRows(page);
-			ok(/Query result/.test(await page.$eval('[data-testid=source]', (e) => e.textContent)) && qrows.length > 0, sqlNames[0]);
-			is(qrows.slice(0, 5).map((r) => [r.id, r.label]), X.query_rows.slice(0, 5), sqlNames[1]);
+			ok(/Query result/.test(await page.$eval('[data-testid=source]', (e) => e.textContent)) && qrows.length > 0, N.result);
+			is(qrows.slice(0, 5).map((r) => [r.id, r.label]), X.query_rows.slice(0, 5), N.rows);
 
 			const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 20000 }),
 				(async () => { await page.click('[data-testid=export]'); await page.click('#menu [data-format=csv]'); })()]);
 			const csvPath = path.join(artifacts, 'web-export.csv');
 			await dl.saveAs(csvPath);
 			const csv = fs.readFileSync(csvPath, 'utf8');
-			is(csv, X.query_csv, sqlNames[5]);
+			is(csv, X.query_csv, N.csv);
 			const [dl2] = await Promise.all([page.waitForEvent('download', { timeout: 20000 }),
 				(async () => { await page.click('[data-testid=export]'); await page.click('#menu [data-format=parquet]'); })()]);
 			const pqPath = path.join(artifacts, 'web-export.parquet');
 			await dl2.saveAs(pqPath);
 			let count = '';
 			try { count = execFileSync(bin, ['count', pqPath], { encoding: 'utf8' }).trim(); } catch (e) { count = String(e.message).split('\n')[0]; }
-			is(count, String(X.query_rows.length), sqlNames[6]);
+			is(count, String(X.query_rows.length), N.parquet);
+
+			// a long query shows progress and stops on Cancel
+			await typeSql(page, X.slow_query);
+			const [started] = await Promise.all([
+				page.waitForResponse((r) => r.url().endsWith('/api/queries') && r.request().method() === 'POST', { timeout: 10000 }),
+				page.keyboard.press('Control+Enter')]);
+			const qid = (await started.json()).id;
+			await page.waitForSelector('.sql-panel.running', { timeout: 10000 });
+			await page.waitForTimeout(300);
+			await page.click('[data-testid=cancel]');
+			await page.waitForFunction(() => !document.querySelector('.sql-panel.running'), null, { timeout: 10000 });
+			const after = await page.$eval('.sql-status', (e) => e.textContent);
+			// and the server stopped it too
+			const serverSays = await page.evaluate(async (id) => {
+				for (let i = 0; i < 50; i++) {
+					const st = await (await fetch(`/api/queries/${id}`)).json();
+					if (st.status !== 'running') return st.status;
+					await new Promise((r) => setTimeout(r, 100));
+				}
+				return 'running';
+			}, qid);
+			ok(/^Cancelled/.test(after) && serverSays === 'cancelled', N.cancel, { after, serverSays });
+			await page.click('button:has-text("History")');
+			const hist = await page.$$eval('#menu .menu-item', (l) => l.map((x) => x.title));
+			ok(hist[0] === X.query, N.history, hist);
+			await page.keyboard.press('Escape');
 
 			await runSql(page, X.bad_query);
 			const errText = await page.$eval('.sql-error', (e) => (e.hidden ? '' : e.textContent));
-			ok(/nosuchcol/i.test(errText), sqlNames[2], errText);
+			ok(/nosuchcol/i.test(errText), N.error, errText);
 			const mark = await page.$eval('.sql-editor', (e) => { const m = e.querySelector('.cm-sql-error'); return m ? m.textContent : null; });
-			ok(mark !== null && /nosuchcol/.test(mark), sqlNames[3], mark);
+			ok(mark !== null && /nosuchcol/.test(mark), N.mark, mark);
 		}
 		{
 			// completion comes from the schemas, not from the SQL endpoint
@@ -253,7 +284,7 @@ async function main() {
 			await page.keyboard.press('Control+Space');
 			await page.waitForSelector('.cm-tooltip-autocomplete', { timeout: 5000 }).catch(() => null);
 			const opts = await page.$$eval('.cm-tooltip-autocomplete li', (l) => l.map((x) => x.textContent));
-			ok(opts.some((o) => o.startsWith('document_id')), sqlNames[4], opts.slice(0, 5));
+			ok(opts.some((o) => o.startsWith('document_id')), N.complete, opts.slice(0, 5));
 			await page.keyboard.press('Escape');
 		}
 

@@ -59,6 +59,7 @@ json.dump({
     "sample": sample, "big_rows": int(big_rows), "jump_row": 2345678,
     "query": query, "query_rows": rows, "query_csv": text,
     "bad_query": "SELECT nosuchcol FROM big",
+    "slow_query": "SELECT count(*) FROM range(20000000000) a, range(1000) b",
 }, sys.stdout)
 EOF
 

@@ -495,14 +495,32 @@ exportBtn.addEventListener('click', () => {
 		onclick: () => {
 			document.getElementById('menu')?.remove();
 			if (m.kind === 'sample') return exportSample(m, f);
-			download(m.kind === 'query' ? api.queryExportUrl(m.id, f) : api.datasetExportUrl(state.ds, f, hiddenAny ? visible : undefined));
+			void download(m.kind === 'query' ? api.queryExportUrl(m.id, f) : api.datasetExportUrl(state.ds, f, hiddenAny ? visible : undefined));
 		},
 	}, label, el('span.muted', null, m.kind === 'query' ? 'the whole result' : m.kind === 'sample' ? (f === 'parquet' ? 'not for samples' : 'these rows') : hiddenAny ? 'all rows, shown columns' : 'all rows')));
 	if (m.kind === 'sample') (items[2] as HTMLButtonElement).disabled = true;
 	menu(exportBtn, items);
 });
 
-function download(url: string): void {
+// The browser saves the file itself (streamed to disk, however big), but a
+// failed download would only show in its download list: ask first, and on
+// an error show the server's message here; on success drop that answer.
+async function download(url: string): Promise<void> {
+	const ctl = new AbortController();
+	try {
+		const res = await fetch(url, { signal: ctl.signal, credentials: 'same-origin' });
+		if (!res.ok) {
+			const j = await res.json().catch(() => null);
+			toast(`Export failed: ${j && j.error ? j.error.message : `HTTP ${res.status}`}`, 'error');
+			return;
+		}
+		ctl.abort();
+	} catch (e) {
+		if ((e as Error).name !== 'AbortError') {
+			toast(`Export failed: ${(e as Error).message}`, 'error');
+			return;
+		}
+	}
 	const a = el('a', { href: url, download: '' });
 	document.body.appendChild(a);
 	a.click();
