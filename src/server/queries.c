@@ -51,6 +51,7 @@ typedef struct tracked {
 	pv_duck *d;
 	int64_t deadline_ms;
 	bool timed_out;
+	bool cancelled;       /* its query was cancelled: interrupt it every tick */
 } tracked;
 
 struct pv_queries {
@@ -120,7 +121,7 @@ int pv_queries_session(pv_queries *qs, const char *write_path, pv_duck **out, pv
 				: pv_err_set(err, PV_ENOMEM, "out of memory");
 	}
 	qs->tracked[qs->n_tracked++] =
-		(tracked){ d, now_ms() + (int64_t)qs->srv->opts.query_timeout_s * 1000, false };
+		(tracked){ d, now_ms() + (int64_t)qs->srv->opts.query_timeout_s * 1000, false, false };
 	pthread_mutex_unlock(&qs->lock);
 	*out = d;
 	return 0;
@@ -152,14 +153,18 @@ static void *watchdog(void *arg)
 	pv_queries *qs = arg;
 	pthread_mutex_lock(&qs->lock);
 	while (!qs->stopping) {
+		/* An interrupt that lands between DuckDB's statements (while it
+		 * prepares, before it streams) is forgotten when the next one
+		 * starts: so repeat it every tick until the query ends. */
 		int64_t now = now_ms();
 		for (size_t i = 0; i < qs->n_tracked; i++) {
 			tracked *t = &qs->tracked[i];
-			if (!t->timed_out && now >= t->deadline_ms) {
+			if (now >= t->deadline_ms)
 				t->timed_out = true;
+			if (t->timed_out || t->cancelled || qs->stopping)
 				pv_duck_interrupt(t->d);
-			}
 		}
+
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_nsec += 100 * 1000000;
@@ -285,8 +290,12 @@ static void cancel_locked(pv_query *q)
 	if (q->status != Q_RUNNING)
 		return;
 	q->cancel = true;
-	if (q->duck)
+	if (q->duck) {
+		tracked *t = find_tracked(q->qs, q->duck);
+		if (t)
+			t->cancelled = true;
 		pv_duck_interrupt(q->duck);
+	}
 }
 
 void pv_query_cancel(pv_query *q)
@@ -397,7 +406,7 @@ static void *query_thread(void *arg)
 		pthread_mutex_lock(&qs->lock);
 		q->duck = d;
 		if (q->cancel)
-			pv_duck_interrupt(d);
+			cancel_locked(q);
 		pthread_mutex_unlock(&qs->lock);
 		rc = pv_duck_query_arrow(d, q->sql, &res, &err);
 		if (rc)

@@ -286,6 +286,141 @@ ok(s == 200 and d.count(b"\n") == 1, "export of no rows: the CSV header alone", 
 s, h, d = get("/api/datasets/docs/export?format=xml")
 ok(is_error(s, d, 400, "bad_request"), "export format xml: 400", s, d)
 
+# ---- SQL
+
+DUCKQ = os.path.join(os.path.dirname(BIN), "tools", "duckq")
+
+
+def post(path, obj, raw=None):
+    body = raw if raw is not None else json.dumps(obj).encode()
+    s, h, d = req("POST", path, dict(BEARER, **{"Content-Type": "application/json"}), body)
+    try:
+        return s, h, json.loads(d)
+    except ValueError:
+        return s, h, {"unparsed": d[:200]}
+
+
+def wait_query(qid, timeout=60):
+    end = time.time() + timeout
+    while True:
+        s, j = getj("/api/queries/" + qid)
+        if s != 200 or j.get("status") != "running" or time.time() > end:
+            return s, j
+        time.sleep(0.05)
+
+
+def run_query(sql):
+    s, h, j = post("/api/queries", {"sql": sql})
+    if s != 201:
+        return s, j
+    return wait_query(j["id"])
+
+
+s, h, j = post("/api/queries", {"sql": "SELECT source, count(*) AS n FROM docs GROUP BY ALL ORDER BY source"})
+qid = j.get("id", "")
+ok(s == 201 and j.get("status") == "running" and qid.startswith("q") and h.get("location") == "/api/queries/" + qid,
+   "POST /api/queries: 201, an id and its Location", s, h, j)
+s, j = wait_query(qid)
+oracle = subprocess.run([DUCKQ, "--csv", "-c",
+                         "SELECT source, count(*) AS n FROM read_parquet('%s/**/*.parquet', hive_partitioning = true, "
+                         "union_by_name = true) GROUP BY ALL ORDER BY source" % DOCS],
+                        capture_output=True, text=True, check=False).stdout.splitlines()
+want = [[l.split(",")[0], int(l.split(",")[1])] for l in oracle]
+ok(s == 200 and j.get("status") == "done" and j.get("complete") is True and j.get("n_rows") == len(want)
+   and j.get("columns") == [{"name": "source", "type": "string"}, {"name": "n", "type": "int64"}]
+   and j.get("error") is None and j.get("progress") == 1, "query status: done, columns, rows", s, j)
+s, j = getj("/api/queries/%s/rows?offset=0&limit=10" % qid)
+ok(s == 200 and j.get("rows") == want and len(want) == 3, "query rows equal DuckDB's own answer", s, j, want)
+s, j = getj("/api/queries/%s/rows?offset=1&limit=1" % qid)
+ok(s == 200 and j.get("rows") == want[1:2] and j.get("offset") == 1, "query rows page by offset and limit", s, j)
+s, j = getj("/api/queries/%s/rows?offset=100" % qid)
+ok(s == 200 and j.get("rows") == [], "query rows past the end: empty", s, j)
+
+# wide rows through the JSON mapping, checked against the dataset rows endpoint
+s, j = run_query("SELECT * FROM docs LIMIT 5")
+s2, j2 = getj("/api/queries/%s/rows" % j.get("id", ""))
+s3, j3 = getj("/api/datasets/docs/rows?limit=5")
+ok(s2 == 200 and j2.get("n_rows") == 5 and sorted(c["name"] for c in j2["columns"]) == sorted(c["name"] for c in j3["columns"]),
+   "SELECT * has the dataset's columns", j2.get("columns"), j3.get("columns"))
+
+s, j = run_query("SELECT count(*) AS n FROM docs")
+s2, j2 = getj("/api/queries/%s/rows" % j.get("id", ""))
+ok(j2.get("rows") == [[count]], "count(*) over the view equals parqview count", j2, count)
+
+s, j = run_query("SELECT 1 FROM docs WHERE nope = 1")
+e = j.get("error") or {}
+ok(j.get("status") == "error" and e.get("code") == "query_error" and "nope" in e.get("message", "")
+   and e.get("position") == 25 and "\n" not in e.get("message", ""),
+   "a bad column: status error, query_error, message and position", j)
+
+for name, sql in [("read_csv('/etc/passwd')", "SELECT * FROM read_csv('/etc/passwd')"),
+                  ("read_text of /etc/passwd", "SELECT * FROM read_text('/etc/passwd')"),
+                  ("a parquet file outside the datasets", "SELECT * FROM read_parquet('%s/eval/*.parquet')" % os.path.abspath(DEMO)),
+                  ("COPY TO a file", "COPY (SELECT 1) TO '/tmp/pv_serve_test_copy.csv'"),
+                  ("ATTACH", "ATTACH '/tmp/pv_serve_test.db'"),
+                  ("INSTALL", "INSTALL httpfs"),
+                  ("SET back the restrictions", "SET enable_external_access = true")]:
+    s, j = run_query(sql)
+    ok(j.get("status") == "error" and (j.get("error") or {}).get("code") == "query_error"
+       and not os.path.exists("/tmp/pv_serve_test_copy.csv"), "refused: " + name, j)
+s, j = run_query("SELECT count(*) FROM ev")
+ok(j.get("status") == "done", "the second dataset is a view too", j)
+
+for raw, what in [(b"{not json", "a body that is not JSON"), (b'{"sq": "SELECT 1"}', "a body without sql"),
+                  (b'{"sql": "  ;  "}', "empty SQL"), (b'{"sql": 5}', "sql not a string"),
+                  (b'{"sql": "SELECT 1", "sql": "SELECT 2"}', "duplicate keys")]:
+    s, h, j = post("/api/queries", None, raw)
+    ok(s == 400 and j.get("error", {}).get("code") == "bad_request", "POST %s: 400" % what, s, j)
+s, j = getj("/api/queries/q999999")
+ok(s == 404, "an unknown query: 404", s, j)
+
+# exports of a query
+s, h, d = get("/api/queries/%s/export?format=csv" % qid)
+ok(s == 200 and d.decode() == "source,n\n" + "".join("%s,%d\n" % (a, b) for a, b in want)
+   and h.get("content-disposition") == 'attachment; filename="%s.csv"' % qid, "query export csv", s, d, h)
+s, h, d = get("/api/queries/%s/export?format=jsonl" % qid)
+ok(s == 200 and jsonl(d.decode()) == [{"source": a, "n": b} for a, b in want], "query export jsonl", s, d)
+s, h, d = get("/api/queries/%s/export?format=parquet" % qid)
+pq = os.path.abspath("q.parquet")
+with open(pq, "wb") as f:
+    f.write(d)
+back = jsonl(cli("cat", "--format", "jsonl", pq).stdout)
+ok(s == 200 and d[:4] == b"PAR1" and back == [{"source": a, "n": b} for a, b in want], "query export parquet reads back", s, back)
+s, h, d = get("/api/datasets/docs/export?format=parquet&offset=300&limit=40&columns=document_id,date")
+with open(pq, "wb") as f:
+    f.write(d)
+back = jsonl(cli("cat", "--format", "jsonl", pq).stdout)
+want_rows = jsonl(cli("cat", "--rows", "300:340", "--columns", "document_id,date", "--format", "jsonl", DOCS).stdout)
+ok(s == 200 and back == want_rows and len(back) == 40, "dataset export parquet reads back as the same rows", s, back[:2])
+s, h, d = get("/api/queries/%s/export?format=xml" % qid)
+ok(s == 400, "query export format xml: 400", s)
+
+# delete
+s, h, d = req("DELETE", "/api/queries/" + qid, BEARER)
+s2, j2 = getj("/api/queries/" + qid)
+ok(s == 200 and s2 == 404, "DELETE a query, then it is gone", s, s2)
+
+# long queries: the running cap, cancellation
+LONG = "SELECT count(*) FROM range(100000000000) a"
+ids = []
+for i in range(4):
+    s, h, j = post("/api/queries", {"sql": LONG})
+    ids.append(j.get("id"))
+ok(all(ids), "4 long queries start", ids)
+s, h, j = post("/api/queries", {"sql": "SELECT 1"})
+ok(s == 429 and j.get("error", {}).get("code") == "busy", "a 5th query while 4 run: 429 busy", s, j)
+time.sleep(0.3)
+s, j = getj("/api/queries/" + ids[0])
+ok(j.get("status") == "running" and j.get("complete") is False, "a long query is running", j)
+t0 = time.time()
+for qi in ids:
+    s, h, d = req("POST", "/api/queries/%s/cancel" % qi, BEARER)
+states = [wait_query(qi, 20)[1].get("status") for qi in ids]
+ok(states == ["cancelled"] * 4 and time.time() - t0 < 15, "cancel stops them: status cancelled", states, time.time() - t0)
+s, j = run_query("SELECT 42 AS x")
+s2, j2 = getj("/api/queries/%s/rows" % j.get("id", ""))
+ok(j2.get("rows") == [[42]], "after cancelling, queries run again", j, j2)
+
 # ---- concurrency
 
 def one(i):
@@ -335,6 +470,38 @@ except (OSError, ValueError, KeyError):
 ok(ids == ["docs", "eval", "embeddings"], "a dataset per PATH, named by base name", ids)
 p2.send_signal(signal.SIGINT)
 ok(p2.wait(timeout=20) == 0, "SIGINT: exit 0")
+
+# the query time limit
+p3, url3 = start("--query-timeout", "1", DOCS)
+port3 = int(url3.split("/")[2].split(":")[1]) if url3 else 1
+t3 = url3.split("token=")[1] if "token=" in url3 else ""
+
+
+def req3(method, path, body=None):
+    c = http.client.HTTPConnection("127.0.0.1", port3, timeout=30)
+    c.request(method, path, body=body, headers={"Authorization": "Bearer " + t3})
+    r = c.getresponse()
+    d = r.read()
+    c.close()
+    return r.status, json.loads(d)
+
+
+t0 = time.time()
+s, j = req3("POST", "/api/queries", json.dumps({"sql": LONG}).encode())
+qid3 = j.get("id", "")
+while time.time() - t0 < 30:
+    s, j = req3("GET", "/api/queries/" + qid3)
+    if j.get("status") != "running":
+        break
+    time.sleep(0.1)
+el = time.time() - t0
+ok(j.get("status") == "error" and (j.get("error") or {}).get("code") == "timeout" and 0.9 < el < 10,
+   "--query-timeout 1: the query ends in about a second with a timeout error", j, el)
+# a long query still running at shutdown does not keep the server up
+s, j = req3("POST", "/api/queries", json.dumps({"sql": LONG}).encode())
+t0 = time.time()
+p3.send_signal(signal.SIGTERM)
+ok(p3.wait(timeout=20) == 0 and time.time() - t0 < 10, "SIGTERM with a query running: exit 0 promptly", time.time() - t0)
 
 print("1..%d" % n)
 sys.exit(1 if failed else 0)
