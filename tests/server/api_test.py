@@ -501,7 +501,9 @@ ok(j.get("status") == "error" and (j.get("error") or {}).get("code") == "timeout
 s, j = req3("POST", "/api/queries", json.dumps({"sql": LONG}).encode())
 t0 = time.time()
 p3.send_signal(signal.SIGTERM)
-ok(p3.wait(timeout=20) == 0 and time.time() - t0 < 10, "SIGTERM with a query running: exit 0 promptly", time.time() - t0)
+rc3 = p3.wait(timeout=20)
+ok(rc3 == 0 and time.time() - t0 < 10, "SIGTERM with a query running: exit 0 promptly", rc3, time.time() - t0,
+   p3.stderr.read())
 
 print("1..%d" % n)
 sys.exit(1 if failed else 0)
