@@ -87,7 +87,8 @@ const grid = new Grid(gridHost, {
 	},
 });
 
-const editor = new SqlEditor(sqlHost, { onRun: (q) => void runQuery(q) }, loadHistory()[0]?.sql ?? '');
+// an edit makes a shown error stale (its mark goes with it, see sql.ts)
+const editor = new SqlEditor(sqlHost, { onRun: (q) => void runQuery(q), onEdit: () => { sqlError.hidden = true; } }, loadHistory()[0]?.sql ?? '');
 
 // ---- theme ----
 
@@ -158,6 +159,7 @@ async function schemaOf(ds: string): Promise<SchemaNode[]> {
 
 async function selectDataset(id: string): Promise<void> {
 	state.ds = id;
+	jumpInput.value = '';
 	renderDatasets();
 	void renderSide();
 	updateCompletion();

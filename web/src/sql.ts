@@ -67,7 +67,7 @@ export function addHistory(e: HistoryEntry): void {
 	}
 }
 
-export interface SqlHooks { onRun(sql: string): void }
+export interface SqlHooks { onRun(sql: string): void; onEdit?(): void }
 
 export class SqlEditor {
 	readonly view: EditorView;
@@ -93,6 +93,7 @@ export class SqlEditor {
 					errorField,
 					this.hint.of(placeholder('SELECT * FROM data LIMIT 100   — Ctrl+Enter runs')),
 					EditorView.lineWrapping,
+					EditorView.updateListener.of((u) => { if (u.docChanged) this.hooks.onEdit?.(); }),
 					EditorView.contentAttributes.of({ 'aria-label': 'SQL query' }),
 				],
 			}),
