@@ -18,18 +18,13 @@
 
 typedef struct export_state {
 	pv_scan *scan;
-	pv_rows_writer *w;
-	FILE *f;     /* appends to text */
-	pv_buf text; /* what the writer wrote since the last piece */
+	pv_rowstream rs;
 } export_state;
 
 static void export_free(void *ctx)
 {
 	export_state *x = ctx;
-	pv_rows_writer_close(x->w, NULL);
-	if (x->f)
-		fclose(x->f);
-	pv_buf_release(&x->text);
+	pv_rowstream_release(&x->rs);
 	pv_scan_close(x->scan);
 	free(x);
 }
@@ -43,19 +38,10 @@ static int export_next(void *ctx, pv_buf *out, bool *out_done, pv_err *err)
 	int rc = pv_scan_next(x->scan, &b, &first, err);
 	if (rc)
 		return rc;
-	if (!b.release) {
-		rc = pv_rows_writer_close(x->w, err);
-		x->w = NULL;
-		*out_done = true;
-	} else {
-		rc = pv_rows_writer_write(x->w, &b, first, err);
+	*out_done = !b.release;
+	rc = pv_rowstream_put(&x->rs, b.release ? &b : NULL, first, out, err);
+	if (b.release)
 		b.release(&b);
-	}
-	if (!rc && fflush(x->f))
-		rc = pv_err_set(err, PV_ENOMEM, "out of memory");
-	if (!rc && x->text.len)
-		rc = pv_buf_append(out, x->text.data, x->text.len, err);
-	pv_buf_reset(&x->text);
 	return rc;
 }
 
@@ -157,17 +143,11 @@ int pv_api_dataset_export(pv_http_req *q, pv_http_resp *r)
 	pv_row_range range = { offset, limit };
 	pv_scan_opts so = { .columns = pv_http_arg(q, "columns") };
 	struct ArrowSchema schema = { 0 };
-	pv_rows_opts o;
-	pv_rows_opts_init(&o, rf, NULL);
-	pv_buf_init(&x->text, 0);
-	x->f = pv_bufile_open(&x->text, 0, NULL);
-	int rc = x->f ? 0 : pv_err_set(&err, PV_ENOMEM, "out of memory");
-	if (!rc)
-		rc = pv_scan_open(e->ds, &so, &range, 1, &x->scan, &err);
+	int rc = pv_scan_open(e->ds, &so, &range, 1, &x->scan, &err);
 	if (!rc)
 		rc = pv_scan_schema(x->scan, &schema, &err);
 	if (!rc)
-		rc = pv_rows_writer_open(&x->w, x->f, &o, &schema, &err);
+		rc = pv_rowstream_open(&x->rs, &schema, rf, &err);
 	if (schema.release)
 		schema.release(&schema);
 	if (rc) {

@@ -76,11 +76,15 @@ int pv_api_query_create(pv_http_req *q, pv_http_resp *r)
 	return 0;
 }
 
-int pv_api_query_get(pv_http_req *q, pv_http_resp *r)
+/* Answers with the status object of the query named in the path, after
+ * cancelling it when asked. */
+static int status_answer(pv_http_req *q, pv_http_resp *r, bool cancel)
 {
 	pv_query *x = query_param(q, r);
 	if (!x)
 		return 0;
+	if (cancel)
+		pv_query_cancel(x);
 	pv_json j;
 	pv_http_json_begin(r, &j);
 	pv_query_status_json(x, &j);
@@ -106,18 +110,14 @@ int pv_api_query_rows(pv_http_req *q, pv_http_resp *r)
 	return 0;
 }
 
+int pv_api_query_get(pv_http_req *q, pv_http_resp *r)
+{
+	return status_answer(q, r, false);
+}
+
 int pv_api_query_cancel(pv_http_req *q, pv_http_resp *r)
 {
-	pv_query *x = query_param(q, r);
-	if (!x)
-		return 0;
-	pv_query_cancel(x);
-	pv_json j;
-	pv_http_json_begin(r, &j);
-	pv_query_status_json(x, &j);
-	pv_http_json_end(r, &j);
-	pv_query_unref(x);
-	return 0;
+	return status_answer(q, r, true);
 }
 
 int pv_api_query_delete(pv_http_req *q, pv_http_resp *r)
@@ -141,9 +141,7 @@ typedef struct qexport {
 	pv_queries *qs;
 	pv_duck *d;
 	pv_duck_result *res;
-	pv_rows_writer *w;
-	FILE *f;       /* the writer's, appending to text */
-	pv_buf text;
+	pv_rowstream rs;
 	int fd;        /* Parquet: the finished file, read piece by piece */
 	char path[64]; /* Parquet: its name, removed at the end */
 } qexport;
@@ -151,10 +149,7 @@ typedef struct qexport {
 static void qexport_free(void *ctx)
 {
 	qexport *x = ctx;
-	pv_rows_writer_close(x->w, NULL);
-	if (x->f)
-		fclose(x->f);
-	pv_buf_release(&x->text);
+	pv_rowstream_release(&x->rs);
 	pv_duck_result_free(x->res);
 	pv_queries_session_close(x->qs, x->d);
 	if (x->fd >= 0)
@@ -171,19 +166,10 @@ static int qexport_rows(void *ctx, pv_buf *out, bool *out_done, pv_err *err)
 	int rc = pv_duck_result_next_batch(x->res, &b, err);
 	if (rc)
 		return rc;
-	if (!b.release) {
-		rc = pv_rows_writer_close(x->w, err);
-		x->w = NULL;
-		*out_done = true;
-	} else {
-		rc = pv_rows_writer_write(x->w, &b, 0, err);
+	*out_done = !b.release;
+	rc = pv_rowstream_put(&x->rs, b.release ? &b : NULL, 0, out, err);
+	if (b.release)
 		b.release(&b);
-	}
-	if (!rc && fflush(x->f))
-		rc = pv_err_set(err, PV_ENOMEM, "out of memory");
-	if (!rc && x->text.len)
-		rc = pv_buf_append(out, x->text.data, x->text.len, err);
-	pv_buf_reset(&x->text);
 	return rc;
 }
 
@@ -222,7 +208,6 @@ static void export_sql(pv_http_req *q, pv_http_resp *r, const char *sql, const c
 	}
 	x->qs = q->srv->queries;
 	x->fd = -1;
-	pv_buf_init(&x->text, 0);
 	pv_err err;
 	pv_err_clear(&err);
 	int rc = 0;
@@ -252,18 +237,13 @@ static void export_sql(pv_http_req *q, pv_http_resp *r, const char *sql, const c
 		}
 	} else {
 		struct ArrowSchema schema = { 0 };
-		pv_rows_opts o;
-		pv_rows_opts_init(&o, rf, NULL);
-		x->f = pv_bufile_open(&x->text, 0, NULL);
-		rc = x->f ? 0 : pv_err_set(&err, PV_ENOMEM, "out of memory");
-		if (!rc)
-			rc = pv_queries_session(x->qs, NULL, &x->d, &err);
+		rc = pv_queries_session(x->qs, NULL, &x->d, &err);
 		if (!rc)
 			rc = pv_duck_query_arrow(x->d, sql, &x->res, &err);
 		if (!rc)
 			rc = pv_duck_result_schema(x->res, &schema, &err);
 		if (!rc)
-			rc = pv_rows_writer_open(&x->w, x->f, &o, &schema, &err);
+			rc = pv_rowstream_open(&x->rs, &schema, rf, &err);
 		if (schema.release)
 			schema.release(&schema);
 	}

@@ -55,6 +55,47 @@ FILE *pv_bufile_open(pv_buf *b, size_t cap, bool *out_dropped)
 	return f;
 }
 
+int pv_rowstream_open(pv_rowstream *rs, const struct ArrowSchema *schema, pv_rows_format format,
+		      pv_err *err)
+{
+	memset(rs, 0, sizeof *rs);
+	pv_buf_init(&rs->text, 0);
+	rs->f = pv_bufile_open(&rs->text, 0, NULL);
+	if (!rs->f)
+		return pv_err_set(err, PV_ENOMEM, "out of memory");
+	pv_rows_opts o;
+	pv_rows_opts_init(&o, format, NULL);
+	return pv_rows_writer_open(&rs->w, rs->f, &o, schema, err);
+}
+
+int pv_rowstream_put(pv_rowstream *rs, const struct ArrowArray *batch, int64_t first_row,
+		     pv_buf *out, pv_err *err)
+{
+	int rc;
+	if (batch) {
+		rc = pv_rows_writer_write(rs->w, batch, first_row, err);
+	} else {
+		rc = pv_rows_writer_close(rs->w, err);
+		rs->w = NULL;
+	}
+	if (!rc && fflush(rs->f))
+		rc = pv_err_set(err, PV_ENOMEM, "out of memory");
+	if (!rc && rs->text.len)
+		rc = pv_buf_append(out, rs->text.data, rs->text.len, err);
+	pv_buf_reset(&rs->text);
+	return rc;
+}
+
+void pv_rowstream_release(pv_rowstream *rs)
+{
+	pv_rows_writer_close(rs->w, NULL);
+	rs->w = NULL;
+	if (rs->f)
+		fclose(rs->f);
+	rs->f = NULL;
+	pv_buf_release(&rs->text);
+}
+
 int pv_rowsjson_open(pv_rowsjson *rj, const struct ArrowSchema *schema, size_t cap, pv_err *err)
 {
 	memset(rj, 0, sizeof *rj);

@@ -28,6 +28,27 @@
  * fclose. NULL when out of memory. */
 FILE *pv_bufile_open(pv_buf *b, size_t cap, bool *out_dropped);
 
+/* Rows streamed as a download: a rows writer (CSV, JSONL) whose output
+ * is handed out batch by batch. */
+typedef struct pv_rowstream {
+	pv_rows_writer *w;
+	FILE *f;     /* the writer's; appends to text */
+	pv_buf text; /* written since the last piece */
+} pv_rowstream;
+
+/* Prepares to write rows of schema in format. Errors: the writer's,
+ * PV_ENOMEM. Release with pv_rowstream_release, also after an error. */
+int pv_rowstream_open(pv_rowstream *rs, const struct ArrowSchema *schema, pv_rows_format format,
+		      pv_err *err);
+
+/* Appends to out the text of batch (first_row its global index), or with
+ * batch NULL the writer's closing bytes (a CSV header when there were no
+ * rows). Errors: the writer's. */
+int pv_rowstream_put(pv_rowstream *rs, const struct ArrowArray *batch, int64_t first_row,
+		     pv_buf *out, pv_err *err);
+
+void pv_rowstream_release(pv_rowstream *rs);
+
 typedef struct pv_rowsjson {
 	FILE *f;
 	pv_rows_writer *w;

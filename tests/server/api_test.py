@@ -505,5 +505,42 @@ rc3 = p3.wait(timeout=20)
 ok(rc3 == 0 and time.time() - t0 < 10, "SIGTERM with a query running: exit 0 promptly", rc3, time.time() - t0,
    p3.stderr.read())
 
+# a dataset with an unreadable file: the others are served
+import shutil
+os.makedirs("mixed", exist_ok=True)
+shutil.copy(os.path.join(EVAL, os.listdir(EVAL)[0]), "mixed/a.parquet")
+with open("mixed/b.parquet", "wb") as f:
+    f.write(b"PAR1 this is not parquet")
+p4, url4 = start("mixed")
+port4 = int(url4.split("/")[2].split(":")[1]) if url4 else 1
+h4 = {"Authorization": "Bearer " + (url4.split("token=")[1] if "token=" in url4 else "")}
+
+
+def get4(path):
+    c = http.client.HTTPConnection("127.0.0.1", port4, timeout=30)
+    c.request("GET", path, headers=h4)
+    r = c.getresponse()
+    d = r.read()
+    c.close()
+    return r.status, json.loads(d)
+
+
+s, j = get4("/api/datasets")
+d4 = j.get("datasets", [{}])[0]
+ok(d4.get("n_files") == 2 and d4.get("n_unreadable") == 1 and d4.get("n_rows") == 1000
+   and any("b.parquet" in p for p in d4.get("problems", [])), "an unreadable file is a problem; the rest is served", d4)
+s, j = get4("/api/datasets/data/files")
+f4 = j.get("files", [{}, {}])
+ok(f4[0].get("error") is None and f4[1].get("error") and "b.parquet" in f4[1]["error"] and f4[1]["rows"] == 0,
+   "files: the unreadable one carries its error", f4)
+s, j = get4("/api/datasets/data/files/1/meta")
+ok(s == 422 and j.get("error", {}).get("code") == "data_error", "meta of the unreadable file: 422 data_error", s, j)
+s, j = get4("/api/datasets/data/rows?offset=998&limit=5")
+ok(s == 200 and j.get("n_rows") == 2 and j.get("total") == 1000, "rows of the readable file", s, j)
+p4.send_signal(signal.SIGTERM)
+err4 = p4.stderr.read()
+ok(p4.wait(timeout=20) == 0 and "b.parquet" in err4 and err4.count("\n") == 1,
+   "the unreadable file is one warning line on stderr", err4)
+
 print("1..%d" % n)
 sys.exit(1 if failed else 0)
