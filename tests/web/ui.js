@@ -17,7 +17,7 @@ const { chromium } = require(path.join(root, 'web/node_modules/playwright-core')
 const [url, artifacts, expectFile, bin] = process.argv.slice(2);
 const X = JSON.parse(fs.readFileSync(expectFile, 'utf8'));
 
-const PLAN = 28;
+const PLAN = 29;
 let n = 0, failed = 0;
 console.log(`1..${PLAN}`);
 function ok(cond, name, diag) {
@@ -173,6 +173,12 @@ async function main() {
 		await page.click('.hcell[data-name=label] .hide');
 		const hdrs = await page.$$eval('.grid-header .hcell:not(.rownum)', (h) => h.map((x) => x.dataset.name));
 		is(hdrs, ['id', 'v'], 'a hidden column leaves the grid');
+
+		// a file whose first page is corrupt: the server's one line, in place
+		await page.click('[data-dataset="broken"]');
+		await page.waitForSelector('.grid-overlay.show.error .msg', { timeout: 15000 }).catch(() => null);
+		const broken = await page.$eval('.grid-overlay', (e) => (e.classList.contains('error') ? e.textContent : ''));
+		ok(broken.includes(X.broken_error), 'rows that cannot be read show the error in the grid', broken);
 
 		// 13: a seeded sample matches `parqview sample --seed`
 		await pick(page, 'docs');

@@ -38,6 +38,12 @@ if [ ! -f "$big" ]; then
 	mv "$big.tmp$$" "$big"
 fi
 
+# a file whose first data page is corrupt (the footer reads): the grid must
+# show the reader's error, the part after the file name
+broken=${PARQVIEW_TESTDATA:-$root/../shared/testdata}/parquet-testing/bad_data/ARROW-GH-47662.parquet
+[ -f "$broken" ] || bail "corpus file '$broken' is missing"
+broken_error=$("$bin" head -n 1 "$broken" 2>&1 >/dev/null | sed -E 's/^parqview: [^:]*: //')
+
 # what the UI must show, from the CLI and DuckDB
 seed=42
 docs_rows=$("$bin" count "$demo/docs")
@@ -47,15 +53,15 @@ docs_first=$("$bin" head -n 1 --columns document_id --format csv "$demo/docs" | 
 query="SELECT id, label FROM big WHERE id % 100000 = 0 ORDER BY id"
 "$duckq" -c "SELECT id, label FROM '$big' WHERE id % 100000 = 0 ORDER BY id" --csv >"$work/query.csv" ||
 	bail "duckq could not run the reference query"
-python3 - "$work" "$docs_first" "$seed" "$big_rows" "$query" "$docs_rows" >"$work/expect.json" <<'EOF' || bail "could not write the expectations"
+python3 - "$work" "$docs_first" "$seed" "$big_rows" "$query" "$docs_rows" "$broken_error" >"$work/expect.json" <<'EOF' || bail "could not write the expectations"
 import csv, io, json, sys
-work, docs_first, seed, big_rows, query, docs_rows = sys.argv[1:7]
+work, docs_first, seed, big_rows, query, docs_rows, broken_error = sys.argv[1:8]
 sample = [[r["#"], r["document_id"]] for r in map(json.loads, open(f"{work}/sample.jsonl"))]
 # duckq --csv prints no header line; the export has one
 text = "id,label\n" + open(f"{work}/query.csv").read()
 rows = [[r[0], r[1]] for r in list(csv.reader(io.StringIO(text)))[1:]]
 json.dump({
-    "datasets": ["docs", "big", "embeddings"], "docs_first_id": docs_first, "docs_rows": int(docs_rows), "seed": int(seed),
+    "datasets": ["docs", "big", "embeddings", "broken"], "broken_error": broken_error, "docs_first_id": docs_first, "docs_rows": int(docs_rows), "seed": int(seed),
     "sample": sample, "big_rows": int(big_rows), "jump_row": 2345678,
     "query": query, "query_rows": rows, "query_csv": text,
     "bad_query": "SELECT nosuchcol FROM big",
@@ -64,7 +70,7 @@ json.dump({
 EOF
 
 out=$work/serve.out
-"$bin" serve --as docs="$demo/docs" --as big="$big" --as embeddings="$demo/embeddings" \
+"$bin" serve --as docs="$demo/docs" --as big="$big" --as embeddings="$demo/embeddings" --as broken="$broken" \
 	--port 0 --no-open >"$out" 2>"$work/serve.err" &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT

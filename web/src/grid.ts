@@ -48,6 +48,7 @@ export class Grid {
 	private overlay: HTMLElement;
 
 	private src: GridSource | null = null;
+	private note: { text: string; error: boolean } = { text: '', error: false }; // shown when there is no source
 	private cache = new Map<number, Page>();
 	private inflight = new Map<number, AbortController>();
 	private failed = new Map<number, string>();
@@ -81,7 +82,15 @@ export class Grid {
 
 	// ---- public ----
 
+	/** No rows to show, and why (an error, or what is being loaded). */
+	setMessage(text: string, error = false): void {
+		this.setSource(null);
+		this.note = { text, error };
+		this.showOverlay(text, error, false);
+	}
+
 	setSource(src: GridSource | null, keepColumns = false): void {
+		this.note = { text: '', error: false };
 		for (const c of this.inflight.values()) c.abort();
 		this.inflight.clear();
 		this.cache.clear();
@@ -397,7 +406,7 @@ export class Grid {
 		const src = this.src;
 		clear(this.rowsEl);
 		if (!src) {
-			this.showOverlay('');
+			this.showOverlay(this.note.text, this.note.error, false);
 			return;
 		}
 		const vh = this.viewH();
@@ -451,12 +460,12 @@ export class Grid {
 		return null;
 	}
 
-	private showOverlay(text: string, error = false): void {
+	private showOverlay(text: string, error = false, retry = true): void {
 		clear(this.overlay);
 		this.overlay.className = `grid-overlay${text ? ' show' : ''}${error ? ' error' : ''}`;
 		if (!text) return;
 		this.overlay.appendChild(el('div.msg', null, text));
-		if (error) {
+		if (error && retry) {
 			this.overlay.appendChild(el('button', { onclick: () => { this.failed.clear(); this.schedule(); } }, 'Retry'));
 		}
 	}

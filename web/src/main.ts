@@ -233,7 +233,7 @@ function setMode(m: Mode): void {
 async function showRows(): Promise<void> {
 	const ds = state.ds;
 	setMode({ kind: 'rows' });
-	grid.setSource(null);
+	grid.setMessage('Loading rows…');
 	try {
 		const t0 = performance.now();
 		const first = await api.rows(ds, 0, PAGE);
@@ -259,11 +259,7 @@ async function showRows(): Promise<void> {
 }
 
 function showGridError(e: unknown): void {
-	grid.setSource(null);
-	gridHost.querySelector('.grid-overlay')?.replaceChildren();
-	const o = gridHost.querySelector('.grid-overlay') as HTMLElement;
-	o.className = 'grid-overlay show error';
-	o.appendChild(el('div.msg', null, (e as Error).message));
+	grid.setMessage((e as Error).message, true);
 }
 
 function jump(): void {
