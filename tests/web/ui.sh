@@ -64,7 +64,7 @@ json.dump({
     "datasets": ["docs", "big", "embeddings", "broken"], "broken_error": broken_error, "docs_first_id": docs_first, "docs_rows": int(docs_rows), "seed": int(seed),
     "sample": sample, "big_rows": int(big_rows), "jump_row": 2345678,
     "query": query, "query_rows": rows, "query_csv": text,
-    "bad_query": "SELECT nosuchcol FROM big",
+    "bad_query": "SELECT 'é…' AS accents, nosuchcol FROM big",  # the position is in UTF-8 bytes
     "slow_query": "SELECT count(*) FROM range(20000000000) a, range(1000) b",
 }, sys.stdout)
 EOF

@@ -346,7 +346,7 @@ export class Grid {
 		let w = this.widths.get(c.name);
 		if (w === undefined) {
 			const t = c.type.toUpperCase();
-			const base = isNumericType(t) ? 110 : /^(DATE|TIME|BOOL)/.test(t) ? 170 : /[[<(]|STRUCT|MAP|LIST/.test(t) ? 260 : 220;
+			const base = isNumericType(t) ? 110 : /^(DATE|TIME|BOOL)/.test(t) ? 190 : /^(LIST|LARGE_LIST|FIXED_SIZE_LIST|STRUCT|MAP|UNION)|\[|</.test(t) ? 260 : 220;
 			w = Math.max(base, Math.min(320, 16 + 8 * Math.max(c.name.length, Math.min(24, c.type.length))));
 			this.widths.set(c.name, w);
 		}

@@ -318,8 +318,8 @@ function queryState(busy: boolean): void {
 function showSqlError(message: string, position?: number | null): void {
 	clear(sqlError);
 	sqlError.hidden = false;
-	sqlError.append(el('strong', null, 'Error'), position !== null && position !== undefined ? el('span.muted', null, ` at character ${position + 1}`) : '', ': ', message);
-	editor.markError(position);
+	const at = editor.markError(position);
+	sqlError.append(el('strong', null, 'Error'), at !== null ? el('span.muted', null, ` at character ${at + 1}`) : '', ': ', message);
 }
 
 function clearSqlError(): void {

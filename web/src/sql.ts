@@ -44,6 +44,17 @@ const errorField = StateField.define<DecorationSet>({
 	provide: (f) => EditorView.decorations.from(f),
 });
 
+// The string index (UTF-16 units) where the UTF-8 byte offset falls.
+function byteToIndex(text: string, bytes: number): number {
+	let b = 0, i = 0;
+	while (i < text.length && b < bytes) {
+		const cp = text.codePointAt(i)!;
+		b += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+		i += cp >= 0x10000 ? 2 : 1;
+	}
+	return i;
+}
+
 export interface HistoryEntry { sql: string; at: number; ok: boolean; rows?: number }
 const HISTORY_KEY = 'parqview.history';
 const HISTORY_MAX = 50;
@@ -145,19 +156,21 @@ export class SqlEditor {
 		return { from: word.from, options, validFor: /^[\w$]*$/ };
 	}
 
-	/** Marks the error at a character offset of the query (0-based). */
-	markError(position: number | null | undefined): void {
+	/** Marks the error at a byte offset of the query's UTF-8 (0-based, as
+	 *  DuckDB counts); returns the character offset marked, or null. */
+	markError(position: number | null | undefined): number | null {
 		if (position === null || position === undefined || position < 0) {
 			this.view.dispatch({ effects: setError.of(null) });
-			return;
+			return null;
 		}
 		const doc = this.view.state.doc;
-		const from = Math.min(position, doc.length);
-		let to = from;
 		const text = doc.toString();
+		const from = Math.min(byteToIndex(text, position), doc.length);
+		let to = from;
 		while (to < text.length && /[\w$."]/.test(text[to])) to++;
 		if (to === from) to = Math.min(doc.length, from + 1);
-		if (to === from) return;
+		if (to === from) return from;
 		this.view.dispatch({ effects: setError.of({ from, to }), selection: { anchor: from }, scrollIntoView: true });
+		return from;
 	}
 }

@@ -118,6 +118,8 @@ export function toast(msg: string, kind: 'info' | 'error' = 'info'): void {
 	toastTimer = window.setTimeout(() => { t!.className = ''; }, kind === 'error' ? 6000 : 2200);
 }
 
+// Column types come as the server's short Arrow names (int64, float64,
+// decimal128(10, 2)) or DuckDB's (BIGINT, DOUBLE): numbers align right.
 export function isNumericType(t: string | undefined): boolean {
-	return !!t && /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|REAL|DECIMAL|INT|INT\d+|UINT\d+|FLOAT\d*)/i.test(t);
+	return !!t && /^(u?int\d*|tinyint|smallint|integer|bigint|hugeint|utinyint|usmallint|uinteger|ubigint|uhugeint|float\d*|halffloat|double|real|decimal\d*|numeric)\b/i.test(t);
 }
