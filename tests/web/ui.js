@@ -17,7 +17,7 @@ const { chromium } = require(path.join(root, 'web/node_modules/playwright-core')
 const [url, artifacts, expectFile, bin] = process.argv.slice(2);
 const X = JSON.parse(fs.readFileSync(expectFile, 'utf8'));
 
-const PLAN = 29;
+const PLAN = 30;
 let n = 0, failed = 0;
 console.log(`1..${PLAN}`);
 function ok(cond, name, diag) {
@@ -167,6 +167,17 @@ async function main() {
 		is(inspected, `row-${cur.row}`, 'Enter opens the inspector with the full value');
 		await page.keyboard.press('Escape');
 		ok(!(await page.$('#drawer')), 'Esc closes the inspector');
+
+		// copy the cell, then the row as JSON
+		await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(url).origin });
+		await page.keyboard.press('Control+c');
+		await page.waitForTimeout(200);
+		const clip1 = await page.evaluate(() => navigator.clipboard.readText());
+		await page.keyboard.press('Control+Shift+C');
+		await page.waitForTimeout(200);
+		const clip2 = await page.evaluate(() => navigator.clipboard.readText());
+		is([clip1, clip2], [`row-${cur.row}`, JSON.stringify({ id: cur.row, label: `row-${cur.row}`, v: (cur.row * 7) % 1000003 })],
+			'Ctrl+C copies the cell, Ctrl+Shift+C the row as JSON');
 
 		// 12: hide a column, then show it again
 		await page.hover('.hcell[data-name=label]');
