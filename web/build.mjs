@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // web/build.mjs [--watch] - builds the front end into web/dist/.
 //
-// esbuild bundles src/main.ts (and CodeMirror) into dist/assets/app.js and
-// the CSS it imports into dist/assets/app.css, minified, no source maps (they
+// esbuild bundles src/main.ts into dist/assets/app.js (the SQL editor and
+// CodeMirror into a chunk-HASH.js it loads later) and the CSS it imports
+// into dist/assets/app.css, minified, no source maps (they
 // would double the binary's size); index.html and the icon are copied.
 // Output is deterministic (esbuild is; nothing else is stamped), so the
 // generated C and the ETags change only when the sources do. The build goes
@@ -24,7 +25,11 @@ const options = {
 	entryNames: '[name]',
 	bundle: true,
 	minify: !watch,
-	format: 'iife',
+	// ES modules split in chunks: the page and the grid load first, the SQL
+	// editor (CodeMirror) as a chunk of its own when main.ts imports it
+	format: 'esm',
+	splitting: true,
+	chunkNames: 'chunk-[hash]',
 	target: ['chrome123', 'firefox120', 'safari17.5'], // light-dark() in CSS
 	legalComments: 'none',
 	logLevel: 'warning',

@@ -23,6 +23,8 @@ export interface GridSource {
 	/** rows [offset, offset+limit) in source order; may return fewer at the end */
 	fetch(offset: number, limit: number, signal: AbortSignal): Promise<Page>;
 	emptyText?: string;
+	/** rows [0, pageSize) when already at hand: painted without a fetch */
+	firstPage?: Page;
 }
 
 export interface GridView { first: number; last: number; total: number; loading: boolean; error: string | null }
@@ -96,6 +98,7 @@ export class Grid {
 		this.cache.clear();
 		this.failed.clear();
 		this.src = src;
+		if (src && src.firstPage) this.cache.set(0, src.firstPage);
 		if (!keepColumns) {
 			this.hidden.clear();
 			this.widths.clear();

@@ -5,7 +5,8 @@ import './style.css';
 import { api, ApiError, type Column, type Dataset, type FileInfo, type QueryStatus, type RowsPage, type SchemaNode } from './api';
 import { Grid, type GridSource, type Page } from './grid';
 import { datasetList, drawer, fileList, inspectRow, inspectValue, metaView, problemList, schemaTree } from './panels';
-import { addHistory, loadHistory, SqlEditor } from './sql';
+import { addHistory, loadHistory } from './history';
+import type { SqlEditor } from './sql';
 import { clear, el, fmtInt, fmtMs, toast } from './util';
 
 const PAGE = 100;
@@ -41,7 +42,7 @@ const side = el('aside.side', null,
 	el('section.side-ds', null, el('h2', null, 'Datasets'), dsHost),
 	el('section.side-detail', null, sideTabs, sideBody));
 
-const sqlHost = el('div.sql-editor');
+const sqlHost = el('div.sql-editor.loading', null, 'Loading the SQL editor…');
 const runBtn = el('button.primary', { title: 'Run (Ctrl+Enter)', 'data-testid': 'run' }, 'Run');
 const cancelBtn = el('button', { disabled: true, 'data-testid': 'cancel' }, 'Cancel');
 const histBtn = el('button', { title: 'Query history (this browser)', 'aria-haspopup': 'menu' }, 'History ▾');
@@ -87,8 +88,21 @@ const grid = new Grid(gridHost, {
 	},
 });
 
-// an edit makes a shown error stale (its mark goes with it, see sql.ts)
-const editor = new SqlEditor(sqlHost, { onRun: (q) => void runQuery(q), onEdit: () => { sqlError.hidden = true; } }, loadHistory()[0]?.sql ?? '');
+// The editor (CodeMirror, most of the script's weight) is a chunk of its
+// own, loaded once the first rows are on screen: see start().
+let editor: SqlEditor | null = null;
+async function loadEditor(): Promise<void> {
+	try {
+		const { SqlEditor: Editor } = await import('./sql');
+		sqlHost.classList.remove('loading');
+		clear(sqlHost);
+		// an edit makes a shown error stale (its mark goes with it, see sql.ts)
+		editor = new Editor(sqlHost, { onRun: (q) => void runQuery(q), onEdit: () => { sqlError.hidden = true; } }, loadHistory()[0]?.sql ?? '');
+		updateCompletion();
+	} catch (e) {
+		sqlHost.textContent = `The SQL editor did not load: ${(e as Error).message}`;
+	}
+}
 
 // ---- theme ----
 
@@ -169,7 +183,7 @@ async function selectDataset(id: string): Promise<void> {
 function updateCompletion(): void {
 	const tables: Record<string, Column[]> = {};
 	for (const [id, cols] of state.schemas) tables[id] = cols.map((c) => ({ name: c.name, type: c.type }));
-	editor.setTables(tables, state.ds || undefined);
+	editor?.setTables(tables, state.ds || undefined);
 }
 
 // ---- view tabs: rows or a file's metadata ----
@@ -245,8 +259,8 @@ async function showRows(): Promise<void> {
 			total: first.total ?? current()?.n_rows ?? first.rows.length,
 			pageSize: PAGE,
 			emptyText: 'This dataset has no rows.',
+			firstPage: { rows: first.rows },
 			fetch: async (offset, limit, signal) => {
-				if (offset === 0 && limit === PAGE && first) return { rows: first.rows };
 				const p = await api.rows(ds, offset, limit, undefined, signal);
 				return { rows: p.rows };
 			},
@@ -296,6 +310,7 @@ async function sample(): Promise<void> {
 			total: rows.length,
 			pageSize: Math.max(1, rows.length),
 			emptyText: 'The dataset has no rows to sample.',
+			firstPage: { rows, rowNumbers: nums },
 			fetch: async (): Promise<Page> => ({ rows, rowNumbers: nums }),
 		});
 	} catch (e) {
@@ -318,14 +333,14 @@ function queryState(busy: boolean): void {
 function showSqlError(message: string, position?: number | null): void {
 	clear(sqlError);
 	sqlError.hidden = false;
-	const at = editor.markError(position);
+	const at = editor ? editor.markError(position) : null;
 	sqlError.append(el('strong', null, 'Error'), at !== null ? el('span.muted', null, ` at character ${at + 1}`) : '', ': ', message);
 }
 
 function clearSqlError(): void {
 	sqlError.hidden = true;
 	clear(sqlError);
-	editor.markError(null);
+	editor?.markError(null);
 }
 
 async function runQuery(sql: string): Promise<void> {
@@ -440,7 +455,7 @@ async function cancelQuery(): Promise<void> {
 	}
 }
 
-runBtn.addEventListener('click', () => void runQuery(editor.text()));
+runBtn.addEventListener('click', () => { if (editor) void runQuery(editor.text()); });
 cancelBtn.addEventListener('click', () => void cancelQuery());
 
 // ---- menus: history, columns, export ----
@@ -466,7 +481,7 @@ histBtn.addEventListener('click', () => {
 	const h = loadHistory();
 	menu(histBtn, h.length ? h.map((e) => el('button.menu-item', {
 		role: 'menuitem', title: e.sql,
-		onclick: () => { editor.setText(e.sql); document.getElementById('menu')?.remove(); editor.focus(); },
+		onclick: () => { editor?.setText(e.sql); document.getElementById('menu')?.remove(); editor?.focus(); },
 	}, el('span.mono.ellipsis', null, e.sql.replace(/\s+/g, ' ')), el('span.muted', null, e.ok ? `${fmtInt(e.rows ?? 0)} rows` : 'error')))
 		: [el('div.menu-empty', null, 'No queries yet. They are kept in this browser only.')]);
 });
@@ -554,7 +569,7 @@ document.addEventListener('keydown', (e) => {
 	const typing = (e.target as HTMLElement).closest('input, textarea, .cm-editor');
 	if (e.key === 'Escape' && state.query && !document.getElementById('drawer') && !document.getElementById('menu') && !(e.target as HTMLElement).closest('.cm-editor')) void cancelQuery();
 	if (typing) return;
-	if (e.key === '/' ) { e.preventDefault(); editor.focus(); }
+	if (e.key === '/') { e.preventDefault(); editor?.focus(); }
 	else if (e.key === 'g' && !e.ctrlKey && !e.metaKey) { e.preventDefault(); jumpInput.focus(); jumpInput.select(); }
 	else if (e.key === '?') showKeys();
 });
@@ -583,13 +598,18 @@ async function start(): Promise<void> {
 		return;
 	}
 	renderDatasets();
+	if (!state.datasets.length) void loadEditor();
 	if (!state.datasets.length) {
 		showGridError(new Error('No datasets are being served.'));
 		return;
 	}
 	// completion needs every dataset's columns; they are small, fetch them all
-	void Promise.all(state.datasets.map((d) => schemaOf(d.id).catch(() => []))).then(updateCompletion);
 	await selectDataset(state.datasets[0].id);
+	// the rows paint on the next frame; the editor and the schemas it
+	// completes from come after that, not before it
+	await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+	void Promise.all(state.datasets.map((d) => schemaOf(d.id).catch(() => []))).then(updateCompletion);
+	await loadEditor();
 }
 
 void start();

@@ -1,7 +1,7 @@
 // sql.ts - the SQL editor: CodeMirror 6 with a DuckDB-flavoured dialect,
 // completion of the served datasets' table and column names, Ctrl/Cmd-Enter
-// to run, the error position marked in the text, and a query history kept
-// in localStorage (this browser only; nothing leaves the machine).
+// to run and the error position marked in the text. Loaded as a chunk of
+// its own after the first rows are shown (main.ts); history is history.ts.
 import { autocompletion, closeBrackets, closeCompletion, closeBracketsKeymap, completionKeymap, type Completion, type CompletionContext, type CompletionResult } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import { PostgreSQL, SQLDialect, sql, type SQLNamespace } from '@codemirror/lang-sql';
@@ -53,29 +53,6 @@ function byteToIndex(text: string, bytes: number): number {
 		i += cp >= 0x10000 ? 2 : 1;
 	}
 	return i;
-}
-
-export interface HistoryEntry { sql: string; at: number; ok: boolean; rows?: number }
-const HISTORY_KEY = 'parqview.history';
-const HISTORY_MAX = 50;
-
-export function loadHistory(): HistoryEntry[] {
-	try {
-		const h = JSON.parse(localStorage.getItem(HISTORY_KEY) || '[]');
-		return Array.isArray(h) ? h.filter((e) => e && typeof e.sql === 'string') : [];
-	} catch {
-		return [];
-	}
-}
-
-export function addHistory(e: HistoryEntry): void {
-	const h = loadHistory().filter((x) => x.sql !== e.sql);
-	h.unshift(e);
-	try {
-		localStorage.setItem(HISTORY_KEY, JSON.stringify(h.slice(0, HISTORY_MAX)));
-	} catch {
-		/* storage full or disabled: history is a convenience */
-	}
 }
 
 export interface SqlHooks { onRun(sql: string): void; onEdit?(): void }
