@@ -260,11 +260,10 @@ int pv_api_file_pages(pv_http_req *q, pv_http_resp *r)
 
 /* ---- rows */
 
-/* Reads ranges of e through a scan into a page of rows; with numbers,
- * also the global row numbers. Fills r (the page or the error). */
-static void rows_page(pv_http_req *q, pv_http_resp *r, const pv_catalog_entry *e,
-		      const pv_row_range *ranges, size_t n_ranges, int64_t offset, int64_t limit,
-		      bool sample, uint64_t seed)
+/* Reads the sampled ranges of e through a scan into a page of rows with
+ * their global row numbers. Fills r (the page or the error). */
+static void sample_page(pv_http_req *q, pv_http_resp *r, const pv_catalog_entry *e,
+			const pv_row_range *ranges, size_t n_ranges, int64_t limit, uint64_t seed)
 {
 	pv_err err;
 	pv_err_clear(&err);
@@ -276,7 +275,7 @@ static void rows_page(pv_http_req *q, pv_http_resp *r, const pv_catalog_entry *e
 	struct ArrowSchema schema = { 0 };
 	pv_rowsjson rj;
 	memset(&rj, 0, sizeof rj);
-	pv_buf numbers; /* the sample's row numbers, as JSON text */
+	pv_buf numbers; /* the row numbers, as JSON text */
 	pv_buf_init(&numbers, 0);
 	int rc = pv_scan_open(e->ds, &so, ranges, n_ranges, &s, &err);
 	if (!rc)
@@ -292,7 +291,7 @@ static void rows_page(pv_http_req *q, pv_http_resp *r, const pv_catalog_entry *e
 			break;
 		int64_t before = rj.n_rows;
 		rc = pv_rowsjson_add(&rj, &b, first, &full, &err);
-		for (int64_t i = 0; !rc && sample && i < rj.n_rows - before; i++)
+		for (int64_t i = 0; !rc && i < rj.n_rows - before; i++)
 			rc = pv_buf_printf(&numbers, &err, "%s%lld", numbers.len ? "," : "",
 					   (long long)(first + i));
 		b.release(&b);
@@ -306,26 +305,20 @@ static void rows_page(pv_http_req *q, pv_http_resp *r, const pv_catalog_entry *e
 		pv_json_key(&j, "columns");
 		if (pv_rowsjson_columns(&j, &schema, &err))
 			j.error = err.code;
-		if (sample) {
-			pv_json_key(&j, "seed");
-			pv_json_uint(&j, seed);
-		} else {
-			pv_json_kint(&j, "offset", offset);
-		}
+		pv_json_key(&j, "seed");
+		pv_json_uint(&j, seed);
 		pv_json_kint(&j, "total", e->map.n_rows);
 		pv_json_kint(&j, "n_rows", rj.n_rows);
 		pv_json_kbool(&j, "truncated", rj.truncated);
-		if (sample) {
-			pv_json_key(&j, "row_numbers");
-			pv_buf_putc(&numbers, ']', NULL);
-			pv_buf t;
-			pv_buf_init(&t, 0);
-			if (pv_buf_putc(&t, '[', NULL) || pv_buf_append(&t, numbers.data, numbers.len, NULL))
-				j.error = PV_ENOMEM;
-			else
-				pv_json_raw(&j, t.data, t.len);
-			pv_buf_release(&t);
-		}
+		pv_json_key(&j, "row_numbers");
+		pv_buf_putc(&numbers, ']', NULL);
+		pv_buf t;
+		pv_buf_init(&t, 0);
+		if (pv_buf_putc(&t, '[', NULL) || pv_buf_append(&t, numbers.data, numbers.len, NULL))
+			j.error = PV_ENOMEM;
+		else
+			pv_json_raw(&j, t.data, t.len);
+		pv_buf_release(&t);
 		pv_json_key(&j, "rows");
 		pv_rowsjson_rows(&rj, &j);
 		pv_json_object_end(&j);
@@ -338,6 +331,59 @@ static void rows_page(pv_http_req *q, pv_http_resp *r, const pv_catalog_entry *e
 	pv_scan_close(s);
 }
 
+/* Row pages are cut from aligned blocks of BLOCK_ROWS rows, each decoded
+ * once and kept in the page cache as its rows' JSON lines: requests for
+ * nearby or overlapping pages, from one grid or many clients, then share
+ * the decoding, and a block is read start to end (forward, the cheap way
+ * for a row group reader). */
+#define BLOCK_ROWS 1000
+
+/* Replaces out with the lines ("[...]\n" a row) of block b for columns,
+ * from the page cache or decoded; *out_cut when the block's text reached
+ * the response cap before its last row. */
+static int block_rows(pv_http_req *q, const pv_catalog_entry *e, const char *columns, int64_t b,
+		      pv_buf *out, bool *out_cut, pv_err *err)
+{
+	*out_cut = false;
+	char key[700];
+	snprintf(key, sizeof key, "%s\n%lld\n%.500s", e->id, (long long)b, columns ? columns : "");
+	bool cacheable = !columns || strlen(columns) <= 500;
+	if (cacheable && pv_pagecache_get(q->srv->pages, key, out))
+		return 0;
+	pv_row_range range = { b * BLOCK_ROWS, BLOCK_ROWS };
+	pv_scan_opts so = { .columns = columns, .batch_rows = BLOCK_ROWS, .cache = e->cache };
+	pv_scan *s = NULL;
+	struct ArrowSchema schema = { 0 };
+	pv_rowsjson rj;
+	memset(&rj, 0, sizeof rj);
+	int rc = pv_scan_open(e->ds, &so, &range, 1, &s, err);
+	if (!rc)
+		rc = pv_scan_schema(s, &schema, err);
+	if (!rc)
+		rc = pv_rowsjson_open(&rj, &schema, PV_HTTP_MAX_RESPONSE - 4096, err);
+	bool full = false;
+	while (!rc && !full) {
+		struct ArrowArray a;
+		int64_t first;
+		rc = pv_scan_next(s, &a, &first, err);
+		if (rc || !a.release)
+			break;
+		rc = pv_rowsjson_add(&rj, &a, first, &full, err);
+		a.release(&a);
+	}
+	pv_buf_reset(out);
+	if (!rc && rj.text.len)
+		rc = pv_buf_append(out, rj.text.data, rj.text.len, err);
+	*out_cut = rj.truncated;
+	if (!rc && cacheable && !rj.truncated)
+		pv_pagecache_put(q->srv->pages, key, out->data ? out->data : "", out->len);
+	pv_rowsjson_release(&rj);
+	if (schema.release)
+		schema.release(&schema);
+	pv_scan_close(s);
+	return rc;
+}
+
 int pv_api_rows(pv_http_req *q, pv_http_resp *r)
 {
 	const pv_catalog_entry *e = pv_api_dataset_param(q, r);
@@ -347,18 +393,77 @@ int pv_api_rows(pv_http_req *q, pv_http_resp *r)
 	int64_t limit = offset < 0 ? -1 : pv_http_arg_i64(q, r, "limit", 100, MAX_LIMIT);
 	if (limit < 0)
 		return 0;
-	/* the answer for these arguments never changes while we serve */
 	const char *columns = pv_http_arg(q, "columns");
-	char key[700];
-	snprintf(key, sizeof key, "%s\n%lld\n%lld\n%.500s", e->id, (long long)offset,
-		 (long long)limit, columns ? columns : "");
-	bool cacheable = !columns || strlen(columns) <= 500;
-	if (cacheable && pv_pagecache_get(q->srv->pages, key, &r->body))
-		return 0;
-	pv_row_range range = { offset, limit };
-	rows_page(q, r, e, &range, 1, offset, limit, false, 0);
-	if (cacheable && r->status == 200)
-		pv_pagecache_put(q->srv->pages, key, r->body.data, r->body.len);
+	pv_err err;
+	pv_err_clear(&err);
+	/* the columns and their types, and a check of the names, from a scan
+	 * of no rows */
+	pv_row_range none = { 0, 0 };
+	pv_scan_opts so = { .columns = columns };
+	pv_scan *s = NULL;
+	struct ArrowSchema schema = { 0 };
+	int rc = pv_scan_open(e->ds, &so, &none, 1, &s, &err);
+	if (!rc)
+		rc = pv_scan_schema(s, &schema, &err);
+	pv_scan_close(s);
+	int64_t total = e->map.n_rows;
+	int64_t end = offset + limit < total ? offset + limit : total;
+	pv_buf rows, block;
+	pv_buf_init(&rows, 0);
+	pv_buf_init(&block, 0);
+	int64_t n_rows = 0;
+	bool truncated = false;
+	if (!rc)
+		rc = pv_buf_putc(&rows, '[', &err);
+	for (int64_t b = offset / BLOCK_ROWS; !rc && !truncated && b * BLOCK_ROWS < end; b++) {
+		bool cut;
+		rc = block_rows(q, e, columns, b, &block, &cut, &err);
+		int64_t row = b * BLOCK_ROWS;
+		size_t at = 0;
+		while (!rc && at < block.len && row < end) {
+			const char *nl = memchr(block.data + at, '\n', block.len - at);
+			size_t len = nl ? (size_t)(nl - (block.data + at)) : block.len - at;
+			if (row >= offset) {
+				if (rows.len + len + 2 > PV_HTTP_MAX_RESPONSE - 4096) {
+					truncated = true;
+					break;
+				}
+				if (n_rows++)
+					rc = pv_buf_putc(&rows, ',', &err);
+				if (!rc)
+					rc = pv_buf_append(&rows, block.data + at, len, &err);
+			}
+			at += len + 1;
+			row++;
+		}
+		/* a block cut at the cap lacks its last rows */
+		if (!rc && cut && row < end)
+			truncated = true;
+	}
+	if (!rc)
+		rc = pv_buf_putc(&rows, ']', &err);
+	if (rc) {
+		pv_http_error_from(r, &err);
+	} else {
+		pv_json j;
+		pv_http_json_begin(r, &j);
+		pv_json_object_begin(&j);
+		pv_json_key(&j, "columns");
+		if (pv_rowsjson_columns(&j, &schema, &err))
+			j.error = err.code;
+		pv_json_kint(&j, "offset", offset);
+		pv_json_kint(&j, "total", total);
+		pv_json_kint(&j, "n_rows", n_rows);
+		pv_json_kbool(&j, "truncated", truncated);
+		pv_json_key(&j, "rows");
+		pv_json_raw(&j, rows.data, rows.len);
+		pv_json_object_end(&j);
+		pv_http_json_end(r, &j);
+	}
+	pv_buf_release(&rows);
+	pv_buf_release(&block);
+	if (schema.release)
+		schema.release(&schema);
 	return 0;
 }
 
@@ -391,7 +496,7 @@ int pv_api_sample(pv_http_req *q, pv_http_resp *r)
 		pv_http_error_from(r, &err);
 		return 0;
 	}
-	rows_page(q, r, e, ranges, n_ranges, 0, n, true, seed);
+	sample_page(q, r, e, ranges, n_ranges, n, seed);
 	free(ranges);
 	return 0;
 }

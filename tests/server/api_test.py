@@ -217,7 +217,7 @@ def rows_match(j, want, cols):
     return got == exp
 
 
-for off, lim in [(0, 10), (12345, 100), (count - 3, 10), (count // 2, 1)]:
+for off, lim in [(0, 10), (12345, 100), (count - 3, 10), (count // 2, 1), (1950, 100), (999, 2), (2000, 1000), (1950, 100)]:
     s, j = getj("/api/datasets/docs/rows?offset=%d&limit=%d" % (off, lim))
     want = jsonl(cli("cat", "--rows", "%d:%d" % (off, off + lim), "--format", "jsonl", DOCS).stdout)
     cols = [c["name"] for c in j.get("columns", [])]
