@@ -17,7 +17,7 @@ const { chromium } = require(path.join(root, 'web/node_modules/playwright-core')
 const [url, artifacts, expectFile, bin] = process.argv.slice(2);
 const X = JSON.parse(fs.readFileSync(expectFile, 'utf8'));
 
-const PLAN = 30;
+const PLAN = 31;
 let n = 0, failed = 0;
 console.log(`1..${PLAN}`);
 function ok(cond, name, diag) {
@@ -212,6 +212,14 @@ async function main() {
 		});
 		is(sampled, X.sample, `the sample of ${X.sample.length} rows with seed ${X.seed} equals the CLI's (row numbers and document_id)`);
 		await page.screenshot({ path: path.join(artifacts, 'web-sample-light.png') });
+
+		// a file's "rows" link shows the dataset from that file's first row
+		const f2 = await page.evaluate(async () => (await (await fetch('/api/datasets/docs/files')).json()).files[2]);
+		await page.click('.file-list li[data-file="2"] .f-rows');
+		await page.waitForFunction(() => /all [\d,]+ rows/.test(document.querySelector('[data-testid=source]').textContent), null, { timeout: 15000 });
+		const atFile = (await visibleRows(page))[0];
+		const cliRow = execFileSync(bin, ['cat', '--rows', `${f2.first_row}:${f2.first_row + 1}`, '--columns', 'document_id', '--format', 'csv', X.docs_path], { encoding: 'utf8' }).split('\n')[1];
+		ok(atFile && atFile.index === f2.first_row && atFile.document_id === cliRow, `a file's rows link shows row ${f2.first_row}, the CLI's first row of ${f2.path}`, { atFile, cliRow });
 
 		// 14-15: schema and metadata panels
 		await page.click('.side .tab:has-text("Schema")');

@@ -53,7 +53,7 @@ docs_first=$("$bin" head -n 1 --columns document_id --format csv "$demo/docs" | 
 query="SELECT id, label FROM big WHERE id % 100000 = 0 ORDER BY id"
 "$duckq" -c "SELECT id, label FROM '$big' WHERE id % 100000 = 0 ORDER BY id" --csv >"$work/query.csv" ||
 	bail "duckq could not run the reference query"
-python3 - "$work" "$docs_first" "$seed" "$big_rows" "$query" "$docs_rows" "$broken_error" >"$work/expect.json" <<'EOF' || bail "could not write the expectations"
+python3 - "$work" "$docs_first" "$seed" "$big_rows" "$query" "$docs_rows" "$broken_error" "$demo" >"$work/expect.json" <<'EOF' || bail "could not write the expectations"
 import csv, io, json, sys
 work, docs_first, seed, big_rows, query, docs_rows, broken_error = sys.argv[1:8]
 sample = [[r["#"], r["document_id"]] for r in map(json.loads, open(f"{work}/sample.jsonl"))]
@@ -61,7 +61,7 @@ sample = [[r["#"], r["document_id"]] for r in map(json.loads, open(f"{work}/samp
 text = "id,label\n" + open(f"{work}/query.csv").read()
 rows = [[r[0], r[1]] for r in list(csv.reader(io.StringIO(text)))[1:]]
 json.dump({
-    "datasets": ["docs", "big", "embeddings", "broken"], "broken_error": broken_error, "docs_first_id": docs_first, "docs_rows": int(docs_rows), "seed": int(seed),
+    "datasets": ["docs", "big", "embeddings", "broken"], "broken_error": broken_error, "docs_first_id": docs_first, "docs_rows": int(docs_rows), "docs_path": f"{sys.argv[8]}/docs", "seed": int(seed),
     "sample": sample, "big_rows": int(big_rows), "jump_row": 2345678,
     "query": query, "query_rows": rows, "query_csv": text,
     "bad_query": "SELECT 'é…' AS accents, nosuchcol FROM big",  # the position is in UTF-8 bytes

@@ -11,7 +11,7 @@ export interface Dataset {
 	columns: number; partitions: Partition[]; problems: string[];
 }
 export interface FileInfo {
-	index: number; path: string; rows: number; bytes: number; row_groups: number;
+	index: number; path: string; first_row?: number; rows: number; bytes: number; row_groups: number;
 	created_by?: string | null; partitions?: Record<string, string | null>; error?: string | null;
 }
 export interface SchemaNode {

@@ -153,7 +153,7 @@ async function renderSide(): Promise<void> {
 		let node: HTMLElement;
 		if (state.sideTab === 'files') {
 			if (!state.files.has(ds)) state.files.set(ds, (await api.files(ds)).files);
-			node = fileList(state.files.get(ds)!, (f) => void openMeta(f));
+			node = fileList(state.files.get(ds)!, (f) => void openMeta(f), (row) => void showRowsAt(row));
 		} else {
 			node = schemaTree(await schemaOf(ds));
 		}
@@ -270,6 +270,13 @@ async function showRows(): Promise<void> {
 	} catch (e) {
 		showGridError(e);
 	}
+}
+
+// A file's rows: the dataset's rows from the file's first one.
+async function showRowsAt(row: number): Promise<void> {
+	if (state.mode.kind !== 'rows' || !grid.source()) await showRows();
+	showTab(false);
+	grid.jumpTo(row);
 }
 
 function showGridError(e: unknown): void {

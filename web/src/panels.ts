@@ -20,11 +20,16 @@ export function problemList(d: Dataset): HTMLElement | null {
 	return el('ul.problems', null, d.problems.map((p) => el('li', null, p)));
 }
 
-export function fileList(files: FileInfo[], openMeta: (f: FileInfo) => void): HTMLElement {
+export function fileList(files: FileInfo[], openMeta: (f: FileInfo) => void, showRows: (row: number) => void): HTMLElement {
 	if (!files.length) return el('div.empty', null, 'No files.');
+	const rowsLink = (f: FileInfo) => {
+		if (f.error || f.first_row === undefined || !f.rows) return null;
+		const first = f.first_row;
+		return el('button.link.f-rows', { title: `Show this file's rows (from row ${fmtInt(first)})`, onclick: (e: Event) => { e.stopPropagation(); showRows(first); } }, 'rows');
+	};
 	return el('ul.file-list', { 'aria-label': 'files' }, files.map((f) =>
-		el('li', { class: f.error ? 'bad' : '', title: f.error ? f.error : `${f.path}\n${f.created_by ?? ''}`, onclick: () => openMeta(f), 'data-file': f.index },
-			el('div.f-path', null, f.path),
+		el('li', { class: f.error ? 'bad' : '', title: f.error ? f.error : `${f.path}\n${f.created_by ?? ''}\nclick for the footer metadata`, onclick: () => openMeta(f), 'data-file': f.index },
+			el('div.f-path', null, f.path, rowsLink(f)),
 			f.partitions && Object.keys(f.partitions).length ? el('div.f-parts', null, Object.entries(f.partitions).map(([k, v]) => el('span.chip', null, `${k}=${v ?? 'NULL'}`))) : null,
 			f.error ? el('div.f-err', null, f.error) : el('div.f-facts', null, `${fmtInt(f.rows)} rows · ${fmtInt(f.row_groups)} row group${f.row_groups === 1 ? '' : 's'} · ${fmtBytes(f.bytes)}`),
 		)));
