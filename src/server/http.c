@@ -314,11 +314,25 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
 		pv_buf_init(&st->req.body, PV_HTTP_MAX_BODY);
 		*con_cls = st;
 		const char *len = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-		if (len && strtoull(len, NULL, 10) > PV_HTTP_MAX_BODY)
-			st->req.body_too_large = true;
+		if (len && strtoull(len, NULL, 10) > PV_HTTP_MAX_BODY) {
+			/* answer now: the library then closes the connection
+			 * without reading the body */
+			st->answered = true;
+			pv_http_resp r;
+			pv_http_resp_init(&r);
+			pv_http_error(&r, 413, "too_large", "the request body is over %zu KiB",
+				      PV_HTTP_MAX_BODY >> 10);
+			enum MHD_Result rc = send_resp(c, &r);
+			pv_http_resp_release(&r);
+			return rc;
+		}
 		return MHD_YES;
 	}
 	if (*upload_size) {
+		if (st->answered) {
+			*upload_size = 0;
+			return MHD_YES;
+		}
 		if (!st->req.body_too_large &&
 		    pv_buf_append(&st->req.body, upload, *upload_size, NULL))
 			st->req.body_too_large = true;
