@@ -57,6 +57,14 @@ if (watch) {
 		process.stderr.write(`web: build failed: ${e.message.split('\n')[0]}\n`);
 		process.exit(1);
 	}
-	rmSync(dist, { recursive: true, force: true });
-	renameSync(tmp, dist);
+	// another build may put its dist/ back between the two calls: once more
+	for (let i = 0; ; i++) {
+		rmSync(dist, { recursive: true, force: true });
+		try {
+			renameSync(tmp, dist);
+			break;
+		} catch (e) {
+			if (i > 0) throw e;
+		}
+	}
 }
