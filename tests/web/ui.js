@@ -17,7 +17,7 @@ const { chromium } = require(path.join(root, 'web/node_modules/playwright-core')
 const [url, artifacts, expectFile, bin] = process.argv.slice(2);
 const X = JSON.parse(fs.readFileSync(expectFile, 'utf8'));
 
-const PLAN = 31;
+const PLAN = 32;
 let n = 0, failed = 0;
 console.log(`1..${PLAN}`);
 function ok(cond, name, diag) {
@@ -212,6 +212,12 @@ async function main() {
 		});
 		is(sampled, X.sample, `the sample of ${X.sample.length} rows with seed ${X.seed} equals the CLI's (row numbers and document_id)`);
 		await page.screenshot({ path: path.join(artifacts, 'web-sample-light.png') });
+		const [sdl] = await Promise.all([page.waitForEvent('download', { timeout: 20000 }),
+			(async () => { await page.click('[data-testid=export]'); await page.click('#menu [data-format=jsonl]'); })()]);
+		const samplePath = path.join(artifacts, 'web-sample.jsonl');
+		await sdl.saveAs(samplePath);
+		const exported = fs.readFileSync(samplePath, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+		is(exported, X.sample_full, 'the sample exported as JSON lines has the values parqview sample --format jsonl prints');
 
 		// a file's "rows" link shows the dataset from that file's first row
 		const f2 = await page.evaluate(async () => (await (await fetch('/api/datasets/docs/files')).json()).files[2]);
