@@ -17,7 +17,7 @@ const { chromium } = require(path.join(root, 'web/node_modules/playwright-core')
 const [url, artifacts, expectFile, bin] = process.argv.slice(2);
 const X = JSON.parse(fs.readFileSync(expectFile, 'utf8'));
 
-const PLAN = 32;
+const PLAN = 33;
 let n = 0, failed = 0;
 console.log(`1..${PLAN}`);
 function ok(cond, name, diag) {
@@ -238,6 +238,11 @@ async function main() {
 		const metaText = await page.$eval('.meta', (e) => e.textContent);
 		ok(/Row group 0/.test(metaText) && /ZSTD/.test(metaText) && /document_id/.test(metaText), 'the metadata view shows row groups and column chunks with codecs', metaText.slice(0, 200));
 		await page.screenshot({ path: path.join(artifacts, 'web-meta-light.png') });
+		await page.click('.meta .rg tbody tr >> nth=0 >> button:has-text("pages")');
+		await page.waitForSelector('#drawer .meta-table, #drawer .error, #drawer .empty', { timeout: 10000 });
+		const pagesText = await page.$eval('#drawer', (e) => e.textContent);
+		ok(/Pages · document_id · row group 0/.test(pagesText) && /DATA_PAGE/.test(pagesText), 'a column chunk\'s page headers open in the drawer', pagesText.slice(0, 200));
+		await page.keyboard.press('Escape');
 		await page.click('.tabs .tab >> nth=0');
 
 		// 16-22: SQL
