@@ -43,6 +43,7 @@ int pv_cmd_tail(int argc, char **argv);   /* cmd_rows.c */
 int pv_cmd_cat(int argc, char **argv);    /* cmd_rows.c */
 int pv_cmd_sample(int argc, char **argv); /* cmd_rows.c */
 int pv_cmd_sql(int argc, char **argv);
+int pv_cmd_diff(int argc, char **argv);
 int pv_cmd_serve(int argc, char **argv);
 
 /* The command table (main.c), ended by a zeroed entry. */
@@ -82,6 +83,14 @@ int pv_cli_common_opt(pv_cli_common *c, int opt, const char *arg, const char *cm
 /* For getopt_long's '?': "unknown option or missing value: '--x'"; 2.
  * Commands set opterr = 0 so getopt itself stays quiet. */
 int pv_cli_bad_option(const char *cmd, char **argv);
+
+/* The render/rows.h format (pv_rows_format) an output file's name implies:
+ * .csv, .jsonl, .ndjson, .json, .md, .markdown, .txt (any case); -1 for
+ * other names. */
+int pv_cli_format_of_path(const char *path);
+
+/* True for output names ending in .parquet, .parq or .pqt (any case). */
+bool pv_cli_is_parquet_path(const char *path);
 
 /* Decides the terminal for stdout once the options are parsed. */
 void pv_cli_begin(pv_cli_common *c);

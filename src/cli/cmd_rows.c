@@ -145,34 +145,6 @@ static bool parse_u64(const char *s, unsigned long long *out)
 	return true;
 }
 
-/* The format an output file's name implies, or -1. */
-static int format_of_path(const char *path)
-{
-	const char *dot = strrchr(path, '.');
-	const char *slash = strrchr(path, '/');
-	if (!dot || (slash && dot < slash))
-		return -1;
-	static const struct {
-		const char *ext;
-		pv_rows_format f;
-	} exts[] = {
-		{ ".csv", PV_ROWS_CSV },     { ".jsonl", PV_ROWS_JSONL }, { ".ndjson", PV_ROWS_JSONL },
-		{ ".json", PV_ROWS_JSON },   { ".md", PV_ROWS_MARKDOWN }, { ".markdown", PV_ROWS_MARKDOWN },
-		{ ".txt", PV_ROWS_TABLE },
-	};
-	for (size_t i = 0; i < sizeof exts / sizeof *exts; i++)
-		if (!strcasecmp(dot, exts[i].ext))
-			return (int)exts[i].f;
-	return -1;
-}
-
-static bool is_parquet_path(const char *path)
-{
-	size_t n = strlen(path);
-	return (n >= 8 && !strcasecmp(path + n - 8, ".parquet")) ||
-	       (n >= 4 && !strcasecmp(path + n - 4, ".pqt"));
-}
-
 static int parse_args(rows_args *a, pv_cli_common *com, int argc, char **argv, bool *out_done)
 {
 	static const struct option opts[] = {
@@ -273,8 +245,8 @@ static int parse_args(rows_args *a, pv_cli_common *com, int argc, char **argv, b
 static int pick_format(const rows_args *a, const pv_cli_common *com, pv_rows_format *out)
 {
 	const char *cmd = kind_name[a->kind];
-	int from_path = a->output ? format_of_path(a->output) : -1;
-	if (a->output && is_parquet_path(a->output))
+	int from_path = a->output ? pv_cli_format_of_path(a->output) : -1;
+	if (a->output && pv_cli_is_parquet_path(a->output))
 		return pv_cli_usage(cmd, "parquet output comes with the writer (not yet); write .csv, "
 					 ".jsonl, .json or .md");
 	int given = 0;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze/snapshot.h"
 #include "base/json.h"
 #include "cli/cli.h"
 #include "render/metajson.h"
@@ -15,7 +16,7 @@
 #include "base/banned.h"
 
 static const char help[] =
-	"usage: parqview schema PATH... [--json] [--all-files]\n"
+	"usage: parqview schema PATH... [--json] [--all-files] [--save FILE]\n"
 	"\n"
 	"Prints the schema as a tree: for each field its physical type with the\n"
 	"logical type, the legacy converted type, repetition (required, optional,\n"
@@ -24,6 +25,8 @@ static const char help[] =
 	"some files and columns whose type differs between files are listed.\n"
 	"\n"
 	"  --all-files    list every file lacking a column (default: the first 5)\n"
+	"  --save FILE    also write a snapshot of the schema and footer statistics\n"
+	"                 to FILE, for 'parqview diff FILE PATH' later\n"
 	"  --json         machine-readable output (shape in the README)\n"
 	"  --color WHEN   auto, always or never\n";
 
@@ -168,13 +171,34 @@ static int print_json(const pv_dataset *ds)
 	return pv_json_finish(&j) ? PV_EXIT_DATA : 0;
 }
 
+/* ---- --save */
+
+static int save_snapshot(const pv_dataset *ds, char **args, int n_args, const char *path)
+{
+	pv_err err;
+	pv_err_clear(&err);
+	char source[4096] = "";
+	size_t len = 0;
+	for (int i = 0; i < n_args && len < sizeof source; i++)
+		len += (size_t)snprintf(source + len, sizeof source - len, "%s%s", i ? " " : "",
+					args[i]);
+	pv_snapshot *s;
+	if (pv_snapshot_from_dataset(ds, source, &s, &err))
+		return pv_cli_error(&err);
+	int rc = pv_snapshot_save(s, path, &err);
+	pv_snapshot_free(s);
+	return rc ? pv_cli_error(&err) : 0;
+}
+
 int pv_cmd_schema(int argc, char **argv)
 {
 	static const struct option opts[] = { PV_CLI_COMMON_OPTS,
 					      { "all-files", no_argument, NULL, 'a' },
+					      { "save", required_argument, NULL, 'S' },
 					      { NULL, 0, NULL, 0 } };
 	pv_cli_common com = { 0 };
 	bool all_files = false;
+	const char *save = NULL;
 	int opt;
 	optind = 1;
 	opterr = 0;
@@ -189,6 +213,8 @@ int pv_cmd_schema(int argc, char **argv)
 			continue;
 		if (opt == 'a')
 			all_files = true;
+		else if (opt == 'S')
+			save = optarg;
 		else
 			return pv_cli_bad_option("schema", argv);
 	}
@@ -198,6 +224,14 @@ int pv_cmd_schema(int argc, char **argv)
 	if (!ds)
 		return code;
 	int rc = 0;
+	/* A snapshot of a partly readable dataset would miss columns: only
+	 * save when every file was read. */
+	if (save && !code)
+		rc = save_snapshot(ds, argv + optind, argc - optind, save);
+	if (rc) {
+		pv_dataset_free(ds);
+		return rc;
+	}
 	if (com.json)
 		rc = print_json(ds);
 	else if (ds->n_failed < ds->n_files) /* else every file was reported already */

@@ -252,20 +252,15 @@ static int parse_args(sql_args *a, pv_cli_common *com, int argc, char **argv, bo
 	return 0;
 }
 
-static bool is_parquet_path(const char *p)
-{
-	return ends_with(p, ".parquet") || ends_with(p, ".pqt") || ends_with(p, ".parq");
-}
-
 /* The output format from the options and -o's name. */
 static int pick_format(const sql_args *a, const pv_cli_common *com, pv_rows_format *out)
 {
 	int given = (a->format != NULL) + com->json + a->vertical;
 	if (given > 1)
 		return pv_cli_usage("sql", "give only one of --format, --json and --vertical");
-	if (a->compression && !(a->output && is_parquet_path(a->output)))
+	if (a->compression && !(a->output && pv_cli_is_parquet_path(a->output)))
 		return pv_cli_usage("sql", "--compression is for -o FILE.parquet");
-	if (a->output && is_parquet_path(a->output)) {
+	if (a->output && pv_cli_is_parquet_path(a->output)) {
 		if (given)
 			return pv_cli_usage("sql", "--format does not apply to parquet output");
 		*out = PV_ROWS_TABLE;
@@ -280,21 +275,11 @@ static int pick_format(const sql_args *a, const pv_cli_common *com, pv_rows_form
 	} else if (a->vertical) {
 		*out = PV_ROWS_VERTICAL;
 	} else if (a->output) {
-		static const struct {
-			const char *ext;
-			pv_rows_format f;
-		} exts[] = {
-			{ ".csv", PV_ROWS_CSV },     { ".jsonl", PV_ROWS_JSONL }, { ".ndjson", PV_ROWS_JSONL },
-			{ ".json", PV_ROWS_JSON },   { ".md", PV_ROWS_MARKDOWN }, { ".markdown", PV_ROWS_MARKDOWN },
-			{ ".txt", PV_ROWS_TABLE },
-		};
-		for (size_t i = 0; i < sizeof exts / sizeof *exts; i++)
-			if (ends_with(a->output, exts[i].ext)) {
-				*out = exts[i].f;
-				return 0;
-			}
-		return pv_cli_usage("sql", "cannot tell the format of '%s' from its name; use .parquet, "
-				    ".csv, .jsonl, .json or .md, or add --format", a->output);
+		int f = pv_cli_format_of_path(a->output);
+		if (f < 0)
+			return pv_cli_usage("sql", "cannot tell the format of '%s' from its name; use "
+					    ".parquet, .csv, .jsonl, .json or .md, or add --format", a->output);
+		*out = (pv_rows_format)f;
 	} else {
 		*out = PV_ROWS_TABLE;
 	}
@@ -453,13 +438,17 @@ int pv_cmd_sql(int argc, char **argv)
 	} else if (!sql && !shell) {
 		rc = read_text(stdin, "standard input", &text, &err);
 		sql = text.data;
+		if (!rc && sql[strspn(sql, " \t\r\n")] == '\0') {
+			code = pv_cli_usage("sql", "no QUERY given, and none on standard input");
+			goto finish;
+		}
 	}
 	if (rc)
 		goto finish;
 
 	/* the output file first: its temporary is the one path the session
 	 * may write */
-	bool parquet_out = a.output && is_parquet_path(a.output);
+	bool parquet_out = a.output && pv_cli_is_parquet_path(a.output);
 	if (a.output) {
 		protect = calloc(n_files + 2, sizeof *protect);
 		if (!protect) {
@@ -521,6 +510,12 @@ int pv_cmd_sql(int argc, char **argv)
 		.n_write_paths = tmp_abs ? 1 : 0,
 	};
 	rc = pv_sql_open(views, n_plans, &so, &d, &err);
+	if (rc == PV_EINVAL && !strncmp(err.msg, "duckdb refused option", 21)) {
+		/* --threads, --memory-limit or --temp-dir: the command line's */
+		code = pv_cli_usage("sql", "%s", err.msg);
+		rc = 0;
+		goto finish;
+	}
 	if (rc)
 		goto finish;
 	rc = pv_sqlrun_begin(d, isatty(STDERR_FILENO), &run, &err);

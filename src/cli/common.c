@@ -9,8 +9,10 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
+#include "render/rows.h"
 #include "base/banned.h"
 
 int pv_cli_error(const pv_err *err)
@@ -78,6 +80,33 @@ int pv_cli_bad_option(const char *cmd, char **argv)
 {
 	const char *arg = optind > 0 ? argv[optind - 1] : "?";
 	return pv_cli_usage(cmd, "unknown option or missing value: '%s'", arg);
+}
+
+int pv_cli_format_of_path(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+	const char *slash = strrchr(path, '/');
+	if (!dot || (slash && dot < slash))
+		return -1;
+	static const struct {
+		const char *ext;
+		pv_rows_format f;
+	} exts[] = {
+		{ ".csv", PV_ROWS_CSV },     { ".jsonl", PV_ROWS_JSONL }, { ".ndjson", PV_ROWS_JSONL },
+		{ ".json", PV_ROWS_JSON },   { ".md", PV_ROWS_MARKDOWN }, { ".markdown", PV_ROWS_MARKDOWN },
+		{ ".txt", PV_ROWS_TABLE },
+	};
+	for (size_t i = 0; i < sizeof exts / sizeof *exts; i++)
+		if (!strcasecmp(dot, exts[i].ext))
+			return (int)exts[i].f;
+	return -1;
+}
+
+bool pv_cli_is_parquet_path(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+	return dot && (!strcasecmp(dot, ".parquet") || !strcasecmp(dot, ".parq") ||
+		       !strcasecmp(dot, ".pqt"));
 }
 
 void pv_cli_begin(pv_cli_common *c)

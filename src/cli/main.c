@@ -30,6 +30,7 @@ const pv_cmd pv_commands[] = {
 	{ "cat", pv_cmd_cat, "every row, or a range of rows by global index (--rows A:B)" },
 	{ "sample", pv_cmd_sample, "rows drawn uniformly at random (-n 50, --seed S)" },
 	{ "sql", pv_cmd_sql, "SQL over datasets (DuckDB), export with -o, or a shell" },
+	{ "diff", pv_cmd_diff, "schema changes from A to B, breaking or compatible (exit 1 on breaking)" },
 	{ "serve", pv_cmd_serve, "a local web UI and JSON API over the datasets" },
 	{ NULL, NULL, NULL },
 };

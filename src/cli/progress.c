@@ -57,14 +57,25 @@ static void short_rate(double r, char *buf, size_t n)
 		snprintf(buf, n, "%.0f", r);
 }
 
-void pv_progress_update(pv_progress *p, int64_t done)
+/* Whether a line is due now (after DELAY, then every INTERVAL); stores
+ * the time in *out_t and marks it drawn. */
+static bool due(pv_progress *p, double *out_t)
 {
 	if (!p->out)
-		return;
+		return false;
 	double t = now();
 	if (t - p->start < DELAY || (p->last_draw && t - p->last_draw < INTERVAL))
-		return;
+		return false;
 	p->last_draw = t;
+	*out_t = t;
+	return true;
+}
+
+void pv_progress_update(pv_progress *p, int64_t done)
+{
+	double t;
+	if (!due(p, &t))
+		return;
 	char a[40], b[40], rate[32];
 	short_rate((double)done / (t - p->start), rate, sizeof rate);
 	if (p->total > 0)
@@ -79,12 +90,9 @@ void pv_progress_update(pv_progress *p, int64_t done)
 
 void pv_progress_percent(pv_progress *p, double pct)
 {
-	if (!p->out)
+	double t;
+	if (!due(p, &t))
 		return;
-	double t = now();
-	if (t - p->start < DELAY || (p->last_draw && t - p->last_draw < INTERVAL))
-		return;
-	p->last_draw = t;
 	if (pct < 0) {
 		fprintf(p->out, "\r%.1f s\033[K", t - p->start);
 	} else {

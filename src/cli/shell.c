@@ -224,7 +224,6 @@ typedef struct shell {
 	pv_rows_format format;
 	bool timer;
 	pv_color_mode color;
-	bool failed; /* the last statement failed */
 } shell;
 
 static double now_s(void)
@@ -246,7 +245,6 @@ static void run_sql(shell *sh, const char *sql)
 	double t0 = now_s();
 	int rc = pv_sqlrun_query(sh->run, sql, stdout, &ro, true, NULL, NULL, NULL, &err);
 	fflush(stdout);
-	sh->failed = rc != 0;
 	comp_stale = true;
 	if (rc && pv_sqlrun_interrupted(sh->run))
 		fprintf(stderr, "interrupted\n");
@@ -403,5 +401,5 @@ int pv_shell_run(pv_duck *d, pv_sqlrun *run, const pv_shell_opts *opts)
 	}
 	pv_buf_release(&stmt);
 	comp_free();
-	return sh.failed ? 3 : 0;
+	return 0;
 }

@@ -21,8 +21,8 @@ typedef struct pv_shell_opts {
 	const char *history;   /* the history file; NULL: none kept */
 } pv_shell_opts;
 
-/* Runs the shell on the terminal until .quit or Ctrl-D. Returns the exit
- * code: 0, or 3 when the last statement failed. */
+/* Runs the shell on the terminal until .quit or Ctrl-D; returns the exit
+ * code, 0 (errors of statements are shown, not kept). */
 int pv_shell_run(pv_duck *d, pv_sqlrun *run, const pv_shell_opts *opts);
 
 #endif

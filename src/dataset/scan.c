@@ -804,7 +804,7 @@ static long field_index(const pv_pfile *pf, const char *name)
 
 /* ---- column names and suggestions */
 
-static size_t edit_distance(const char *a, const char *b)
+size_t pv_scan_edit_distance(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
 	if (la > 64 || lb > 64)
@@ -836,7 +836,7 @@ static bool close_name(const char *want, const char *have)
 	if (!strncasecmp(want, have, lw < lh ? lw : lh) && (lw < lh ? lw : lh) >= 2)
 		return true;
 	size_t limit = lw / 3 > 1 ? lw / 3 : 1;
-	return edit_distance(want, have) <= limit;
+	return pv_scan_edit_distance(want, have) <= limit;
 }
 
 /* "unknown WHAT 'name' [in 'where'] (did you mean 'x', 'y'?)", or with

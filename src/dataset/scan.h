@@ -176,4 +176,9 @@ const char *pv_scan_column_name(const pv_scan *s, size_t i);
  * returned stay valid. NULL allowed. */
 void pv_scan_close(pv_scan *s);
 
+/* The Levenshtein distance between two names, ignoring ASCII case;
+ * SIZE_MAX when either is longer than 64 bytes. For "did you mean"
+ * suggestions and the diff's rename heuristic. Pure, thread-safe. */
+size_t pv_scan_edit_distance(const char *a, const char *b);
+
 #endif

@@ -776,8 +776,11 @@ static int prepare_castless(pv_duck *d, duckdb_prepared_statement stmt, const ch
 		bool lossy = arrow_lossy(t, 0);
 		if (t)
 			api.destroy_logical_type(&t);
-		const char *name = api.prepared_statement_column_name(stmt, i);
-		if (!lossy || !name)
+		if (!lossy)
+			continue;
+		/* the name is the caller's to free with duckdb_free */
+		char *name = (char *)api.prepared_statement_column_name(stmt, i);
+		if (!name)
 			continue;
 		rc = pv_buf_puts(&q, any ? ", CAST(" : "SELECT * REPLACE (CAST(", err);
 		if (!rc)
@@ -786,6 +789,7 @@ static int prepare_castless(pv_duck *d, duckdb_prepared_statement stmt, const ch
 			rc = pv_buf_puts(&q, " AS VARCHAR) AS ", err);
 		if (!rc)
 			rc = put_name(&q, name, err);
+		api.free(name);
 		any = true;
 	}
 	/* the newline before ')' ends a trailing "--" comment */
@@ -828,6 +832,27 @@ static int run_arrow(pv_duck_result *r, duckdb_extracted_statements ex, idx_t i,
 	return rc ? rc : setup_columns(r, err);
 }
 
+/* Runs the statements of ex before the last (n in all) for their
+ * effects; stops at the first error. */
+static int run_leading(pv_duck *d, duckdb_extracted_statements ex, idx_t n, pv_err *err)
+{
+	int rc = 0;
+	for (idx_t i = 0; i + 1 < n && !rc; i++) {
+		duckdb_prepared_statement stmt = NULL;
+		duckdb_result res;
+		memset(&res, 0, sizeof res);
+		if (api.prepare_extracted_statement(d->conn, ex, i, &stmt) == DuckDBError) {
+			rc = duck_error(err, api.prepare_error(stmt));
+		} else {
+			if (api.execute_prepared(stmt, &res) == DuckDBError)
+				rc = duck_error(err, api.result_error(&res));
+			api.destroy_result(&res);
+		}
+		api.destroy_prepare(&stmt);
+	}
+	return rc;
+}
+
 static int run_query(pv_duck *d, const char *sql, bool arrow, pv_duck_result **out, pv_err *err)
 {
 	assert(d && sql && out);
@@ -853,19 +878,7 @@ static int run_query(pv_duck *d, const char *sql, bool arrow, pv_duck_result **o
 		goto out;
 	}
 
-	for (idx_t i = 0; i + 1 < n && !rc; i++) {
-		duckdb_prepared_statement stmt = NULL;
-		duckdb_result res;
-		memset(&res, 0, sizeof res);
-		if (api.prepare_extracted_statement(d->conn, ex, i, &stmt) == DuckDBError) {
-			rc = duck_error(err, api.prepare_error(stmt));
-		} else {
-			if (api.execute_prepared(stmt, &res) == DuckDBError)
-				rc = duck_error(err, api.result_error(&res));
-			api.destroy_result(&res);
-		}
-		api.destroy_prepare(&stmt);
-	}
+	rc = run_leading(d, ex, n, err);
 	if (rc) {
 		api.destroy_extracted(&ex);
 		goto out;
@@ -937,19 +950,7 @@ int pv_duck_copy(pv_duck *d, const char *sql, const char *path, const char *opti
 		api.destroy_extracted(&ex);
 		return rc;
 	}
-	for (idx_t i = 0; i + 1 < n && !rc; i++) {
-		duckdb_prepared_statement stmt = NULL;
-		duckdb_result res;
-		memset(&res, 0, sizeof res);
-		if (api.prepare_extracted_statement(d->conn, ex, i, &stmt) == DuckDBError) {
-			rc = duck_error(err, api.prepare_error(stmt));
-		} else {
-			if (api.execute_prepared(stmt, &res) == DuckDBError)
-				rc = duck_error(err, api.result_error(&res));
-			api.destroy_result(&res);
-		}
-		api.destroy_prepare(&stmt);
-	}
+	rc = run_leading(d, ex, n, err);
 	api.destroy_extracted(&ex);
 	if (rc)
 		return rc;

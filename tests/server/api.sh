@@ -20,6 +20,4 @@ if ! "$PARQVIEW_ROOT/scripts/demo" "$PARQVIEW_BIN" --no-summary --out "$tmp/demo
 	sed 's/^/#   /' "$tmp/demo.log" | tail -n 20
 	finish
 fi
-# a known leak in src/sql (see lsan.supp); only matters under make asan
-export LSAN_OPTIONS="suppressions=$PARQVIEW_ROOT/tests/server/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 cd "$tmp" && exec python3 "$PARQVIEW_ROOT/tests/server/api_test.py" "$PARQVIEW_BIN" demo
