@@ -291,6 +291,10 @@ for path in ["/api/datasets/../files", "/api/datasets/%2e%2e/files", "/api/datas
              "/api/datasets/docs/files/%200/meta", "/api/datasets/docs/files/0x1/meta"]:
     s, h, d = get(path)
     ok(s in (400, 404) and b"root:" not in d, "traversal %s -> %d" % (path, s), s, d[:200])
+s, h, d = req("HEAD", "/api/datasets", BEARER)
+ok(s == 200 and d == b"" and h.get("content-type") == "application/json", "HEAD is GET without the body", s, h, d[:100])
+s, h, d = req("GET", "/api/health", dict(BEARER, Origin="http://evil.example"))
+ok(s == 200, "GET needs no Origin check (reads change nothing)", s)
 s, h, d = req("DELETE", "/api/datasets", BEARER)
 ok(is_error(s, d, 405, "method_not_allowed"), "DELETE /api/datasets: 405", s, d)
 s, h, d = get("/api/nope")
