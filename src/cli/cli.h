@@ -46,6 +46,7 @@ int pv_cmd_profile(int argc, char **argv);
 int pv_cmd_sql(int argc, char **argv);
 int pv_cmd_diff(int argc, char **argv);
 int pv_cmd_doctor(int argc, char **argv);
+int pv_cmd_serve(int argc, char **argv);
 
 /* The command table (main.c), ended by a zeroed entry. */
 extern const pv_cmd pv_commands[];

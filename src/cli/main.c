@@ -33,6 +33,7 @@ const pv_cmd pv_commands[] = {
 	{ "sql", pv_cmd_sql, "SQL over datasets (DuckDB), export with -o, or a shell" },
 	{ "diff", pv_cmd_diff, "schema changes from A to B, breaking or compatible (exit 1 on breaking)" },
 	{ "doctor", pv_cmd_doctor, "deep integrity check: CRCs, statistics, page index, rows, UTF-8, bloom filters; layout advice" },
+	{ "serve", pv_cmd_serve, "a local web UI and JSON API over the datasets" },
 	{ NULL, NULL, NULL },
 };
 
