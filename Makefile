@@ -44,10 +44,8 @@ $(LIB): $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-# -u pv_asset_find: the embedded web assets are linked even where the server
-# only refers to them weakly (a weak reference pulls nothing from an archive).
 $(BIN): $(CLI_OBJ) $(LIB)
-	$(CC) $(OPT) $(SAN) -o $@ $(CLI_OBJ) -Wl,-u,pv_asset_find $(LIB) $(LDLIBS)
+	$(CC) $(OPT) $(SAN) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB) tests/unit/testutil.h
 	@mkdir -p $(dir $@)

@@ -3,8 +3,6 @@
  * from pv_asset_find (server/assets.h, generated from web/ at build time)
  * with Content-Type, ETag (If-None-Match answers 304) and Cache-Control
  * "no-cache" (the browser revalidates; the cookie guards every file).
- * pv_asset_find is declared weak so that a build without the generated
- * table still links and answers 404 "the web front end is not built".
  * Includes base and server only.
  */
 #include <string.h>
@@ -13,14 +11,8 @@
 #include "server/assets.h"
 #include "base/banned.h"
 
-#pragma weak pv_asset_find
-
 int pv_api_static(pv_http_req *q, pv_http_resp *r)
 {
-	if (!pv_asset_find) {
-		pv_http_error(r, 404, "not_found", "the web front end is not built into this binary");
-		return 0;
-	}
 	const pv_asset *a = pv_asset_find(q->path);
 	if (!a) {
 		pv_http_error(r, 404, "not_found", "no such file '%.200s'", q->path);
