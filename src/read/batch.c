@@ -95,7 +95,7 @@ int pv_rgreader_open(pv_source *src, const pv_pfile *pf, size_t row_group, const
 		pv_rgreader_close(r);
 		return pv_err_set(err, PV_ENOMEM, "out of memory");
 	}
-	pv_chunk_opts copts = { false, 0 };
+	pv_chunk_opts copts = { false, 0, 0 };
 	if (opts) {
 		copts.verify_crc = opts->verify_crc;
 		copts.max_page_bytes = opts->max_page_bytes;
