@@ -19,11 +19,11 @@ duckq=$build/tools/duckq
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
 
-plan 105
+plan 109
 
 if ! "$root/scripts/demo" "$bin" --no-summary --out "$t/dirty" >"$t/demo.log" 2>&1; then
 	cat "$t/demo.log" | sed 's/^/# /'
-	for i in $(seq 105); do echo "not ok $i - demo data"; done
+	for i in $(seq 109); do echo "not ok $i - demo data"; done
 	exit 1
 fi
 docs=$t/dirty/docs
@@ -309,11 +309,17 @@ is "init: the written contract passes on the same data" "$?" 0
 is "init: maxLength of text is DuckDB's longest text" \
 	"$(grep -A6 "name: 'text'" "$t/init.yaml" | sed -n 's/ *maxLength: //p')" \
 	"$(q "SELECT max(length(text)) FROM $(all_docs "$t/clean")")"
-is "init: required from the footers (document_id yes, label no)" \
+is "init: required where the profile counts no NULL (label not)" \
 	"$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(sorted(x["column"] for o in r["objects"] for x in o["rules"] if x["name"].startswith("required(")))' "$t/init.json")" \
 	"['date', 'document_id', 'ingested_at', 'source', 'text']"
-"$bin" check "$t/init.yaml" "$docs" >/dev/null
-is "init: the contract of the clean data fails on the long texts" "$?" 1
+is "init: enum values and uniqueness from the profile" \
+	"$(grep -c "validValues: \['web', 'books', 'forum'\]" "$t/init.yaml"):$(grep -A5 "name: 'document_id'" "$t/init.yaml" | grep -c 'unique: true')" 1:1
+"$bin" check "$t/init.yaml" "$docs" --json >"$t/init_dirty.json"
+is "init: the contract of the clean data fails on the dirty data" "$?" 1
+is "init: ... on the long texts and the duplicate ids" "$(failing "$t/init_dirty.json")" "unique(document_id),maxLength(text)"
+"$bin" contract init "$t/clean/embeddings" -o "$t/init_emb.yaml" && "$bin" check "$t/init_emb.yaml" >/dev/null
+is "init: embeddings contract passes" "$?" 0
+is "init: the embedding dimension from the profile" "$(sed -n 's/ *dimension: //p' "$t/init_emb.yaml")" 384
 "$bin" contract init "$clean" -o "$clean/date=2024-03-01/source=web/part-0.parquet" >/dev/null 2>&1
 is "init: refuses to overwrite an input" "$?" 2
 "$bin" contract init "$t/nonexistent" >/dev/null 2>&1
