@@ -502,7 +502,11 @@ static void feed_rows(pv_ev_rule *e, const pv_ev_batch *b, pv_err *err)
 			uint8_t scratch[32];
 			double d;
 			const pv_atype *t = pv_atype_value(c.t);
-			if (t->kind == PV_AK_DECIMAL) {
+			if (t->kind == PV_AK_F32 || t->kind == PV_AK_F64) {
+				/* the float's exact value (pv_acell_value's shortest text
+				 * is slow and moves float32 values) */
+				d = raw_float(t, &c);
+			} else if (t->kind == PV_AK_DECIMAL) {
 				if (cell_str(c, sc, &null, err))
 					return;
 				d = strtod(sc->data, NULL);
