@@ -1508,6 +1508,16 @@ int pv_scan_next(pv_scan *s, struct ArrowArray *out, int64_t *out_first, pv_err 
 		}
 		struct ArrowArray fb = { 0 };
 		if (!rc && s->n_fields) {
+			/* a batch that ends its range before a jump (a sample's rows)
+			 * lets the columns give back pages the next range does not use */
+			if (s->pos + count == r->first + r->count && s->n_ranges > 1) {
+				/* after the last range the scan is done */
+				int64_t nf = s->range_i + 1 < s->n_ranges ? s->ranges[s->range_i + 1].first
+									 : INT64_MAX;
+				bool same = nf >= e->first && nf - e->first < e->n_rows;
+				if (nf != s->pos + count)
+					pv_rgreader_set_next(s->reader, same ? nf - e->first : INT64_MAX);
+			}
 			rc = pv_rgreader_read(s->reader, s->pos - e->first, count, &fb, err);
 			if (rc) { /* the reader names the row group, column and page */
 				s->reader_failed = true;

@@ -27,6 +27,10 @@
 #define HEADER_GUESS ((size_t)16 << 10)
 /* Bytes fetched at least while walking headers or reading in order. */
 #define WALK_WINDOW ((size_t)64 << 10)
+/* Read-ahead grows from WALK_WINDOW by doubling with each read that asks
+ * for it, up to READAHEAD: a reader that stops after a few rows (head, a
+ * sample) reads about the pages it needs, one that keeps going soon reads
+ * 1 MiB at a time. */
 #define READAHEAD ((size_t)1 << 20)
 /* Values decoded per decoder call on the converting paths. */
 #define BATCH 1024
@@ -249,6 +253,7 @@ struct pv_chunk {
 	uint8_t *win;
 	size_t win_len, win_cap;
 	int64_t win_off;
+	size_t ra;           /* the read-ahead the next read may add */
 	pv_arena harena;     /* the last parsed header's statistics */
 	pv_page_header hdr;
 	size_t hdr_len;
@@ -377,6 +382,7 @@ int pv_chunk_open(pv_source *src, const pv_pfile *pf, size_t row_group, size_t c
 	c->stream_min = opts && opts->stream_min ? opts->stream_min : default_stream_min();
 	pv_arena_init(&c->harena, PV_PAGEWALK_HEADER_MAX * 2);
 	c->front_off = start;
+	c->ra = WALK_WINDOW;
 	c->dict_offset = -1;
 	c->cur = -1;
 	c->positioned = true;
@@ -479,6 +485,10 @@ static int fetch(pv_chunk *c, int64_t off, size_t len, size_t want, const uint8_
 		return 0;
 	}
 	size_t left = (size_t)(c->chunk_end - off);
+	if (want > c->ra) {
+		want = c->ra;
+		c->ra = c->ra * 2 < READAHEAD ? c->ra * 2 : READAHEAD;
+	}
 	size_t n = want > len ? want : len;
 	if (n > left)
 		n = left;
@@ -1070,7 +1080,8 @@ static int load_page_inner(pv_chunk *c, size_t idx, size_t want, pv_err *err)
 			      : hlen + comp;
 	if (front > hlen + comp)
 		front = hlen + comp;
-	if ((rc = fetch(c, e->offset, front, 0, &p, err)))
+	/* the read-ahead asked for the header serves the pages that follow */
+	if ((rc = fetch(c, e->offset, front, want, &p, err)))
 		return rc;
 	body = p + hlen;
 	if ((rc = check_crc(c, body, comp, err)))
@@ -1415,6 +1426,36 @@ int pv_chunk_seek(pv_chunk *c, int64_t row, pv_err *err)
 		return rc;
 	c->positioned = true;
 	return 0;
+}
+
+void pv_chunk_drop_page(pv_chunk *c, int64_t next_row)
+{
+	if (!c)
+		return;
+	if (c->cur >= 0) {
+		const page_ent *e = &c->dir[c->cur];
+		if (next_row >= e->first_row && (e->n_rows < 0 || next_row - e->first_row < e->n_rows))
+			return;
+	}
+	unload(c);
+	c->positioned = false;
+	/* a jump ends the sequential run the read-ahead was growing for */
+	c->ra = WALK_WINDOW;
+	c->win_len = 0;
+	spare_give(c->win, c->win_cap);
+	spare_give(c->pbuf, c->pbuf_cap);
+	spare_give(c->inb, c->inb_cap);
+	spare_give(c->sw, c->sw_cap);
+	spare_give(c->pdef, c->pdef_cap);
+	spare_give(c->prep, c->prep_cap);
+	spare_give(c->lvb[0], c->lvb_cap[0]);
+	spare_give(c->lvb[1], c->lvb_cap[1]);
+	c->win = c->pbuf = c->inb = c->sw = c->lvb[0] = c->lvb[1] = NULL;
+	c->pdef = c->prep = NULL;
+	c->win_cap = c->pbuf_cap = c->inb_cap = c->sw_cap = c->lvb_cap[0] = c->lvb_cap[1] = 0;
+	c->pdef_cap = c->prep_cap = 0;
+	pv_buf_release(&c->scratch);
+	pv_buf_init(&c->scratch, c->page_cap);
 }
 
 /* ------------------------------------------------------------------ values */

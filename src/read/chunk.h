@@ -197,6 +197,13 @@ int pv_chunk_seek(pv_chunk *c, int64_t row, pv_err *err);
  * and out holds a partial result. */
 int pv_chunk_read(pv_chunk *c, int64_t n_rows, pv_colbuf *out, pv_err *err);
 
+/* Gives back the current page's buffers (decompressed page, read window,
+ * levels, stream) unless next_row, the row the caller will ask for next,
+ * lies in that page; the dictionary stays. For readers that jump (a
+ * sample): without it every column keeps a page it will not use again.
+ * The next read or seek loads its page as usual. Never fails. */
+void pv_chunk_drop_page(pv_chunk *c, int64_t next_row);
+
 pv_chunk_stats pv_chunk_stats_get(const pv_chunk *c);
 
 #endif
