@@ -24,7 +24,7 @@ build=$root/${1:-build}
 bin=$build/parqview
 data=${PARQVIEW_BENCH_DATA:-$root/bench/data}
 PARQVIEW_BUILD=$build "$root/bench/gen.sh" "$data" >/dev/null
-big=$data/big.parquet
+big=${PARQVIEW_BENCH_FILE:-$data/big.parquet}
 out=$(mktemp)
 lua=$(mktemp --suffix=.lua)
 "$bin" serve "$big" --port 0 --no-open --threads 4 >"$out" 2>&1 &
