@@ -14,7 +14,7 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wvla -Wno-unused-parameter \
            -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
 CFLAGS  ?=
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DPV_HAVE_BROTLIENC -Isrc $(WARN) $(OPT) $(SAN) -MMD -MP $(CFLAGS)
-LDLIBS  := -lxxhash -lz -lzstd -lsnappy -llz4 -lbrotlienc -lbrotlidec -ledit -ljansson -lpthread -ldl -lm
+LDLIBS  := -lmicrohttpd -lyaml -ljansson -lxxhash -lz -lzstd -lsnappy -llz4 -lbrotlienc -lbrotlidec -ledit -lpthread -ldl -lm
 TESTDATA ?= $(abspath ../shared/testdata)
 export PARQVIEW_TESTDATA ?= $(TESTDATA)
 
@@ -24,7 +24,7 @@ TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 TOOL_SRC := $(sort $(wildcard tools/*.c))
 
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/gen/assets.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 TESTS    := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 REPLAYS  := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/replay/%)
@@ -32,7 +32,7 @@ TOOLS    := $(TOOL_SRC:tools/%.c=$(BUILD)/tools/%)
 LIB      := $(BUILD)/libparqview.a
 BIN      := $(BUILD)/parqview
 
-.PHONY: all bootstrap run test check asan fuzz soak bench demo lint clean compdb
+.PHONY: all bootstrap run test check asan fuzz soak bench demo lint clean compdb web web-deps
 
 all: $(BIN) $(TOOLS)
 
@@ -61,14 +61,43 @@ $(BUILD)/tools/%: tools/%.c $(LIB)
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 
+# The web front end (web/): npm packages pinned by web/package-lock.json,
+# installed by `npm ci` when missing or when the lock file changed; esbuild
+# bundles web/src into web/dist (git-ignored), and web/embed.mjs turns
+# web/dist into build/gen/assets.c (src/server/assets.h), linked into
+# libparqview.a so the binary serves the UI without touching the disk.
+WEB_STAMP := web/node_modules/.pv-installed
+WEB_SRC   := $(sort $(wildcard web/src/*)) web/build.mjs web/tsconfig.json
+
+web-deps: $(WEB_STAMP)
+$(WEB_STAMP): web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+web: web/dist/.built
+web/dist/.built: $(WEB_SRC) $(WEB_STAMP)
+	node web/build.mjs
+	@touch $@
+
+$(BUILD)/gen/assets.c: web/dist/.built web/embed.mjs
+	node web/embed.mjs web/dist $@
+
+$(BUILD)/gen/assets.o: $(BUILD)/gen/assets.c src/server/assets.h
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
 bootstrap:
 	@scripts/bootstrap
 
 # The set-up commands install first, then build (a sub-make, so the build
 # sees what the bootstrap installed).
+# `make run` ends by serving the demo in the web UI until Ctrl-C;
+# SERVE_ARGS adds options, e.g. make run SERVE_ARGS='--port 8080 --no-open'.
+SERVE_ARGS ?=
 run: bootstrap
 	@$(MAKE) --no-print-directory all
 	@scripts/demo $(BIN)
+	@echo "Serving demo/ in the web UI; open the URL below (Ctrl-C stops):"
+	@exec $(BIN) serve --as docs=demo/docs --as embeddings=demo/embeddings --as eval=demo/eval $(SERVE_ARGS)
 
 test: bootstrap
 	@$(MAKE) --no-print-directory check
@@ -107,4 +136,4 @@ compdb:
 	bear -- $(MAKE) -B all $(TESTS)
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) web/dist

@@ -13,7 +13,13 @@
 #       VARCHAR (80..979 chars), numbers INTEGER[] (0..20 elements), attrs
 #       STRUCT(a INTEGER, b VARCHAR), value DOUBLE, ts TIMESTAMP. For scans.
 #       SQL: bench/gen_big.sql. PARQVIEW_BENCH_BIG_ROWS (default 8,700,000)
-#       changes its size.
+#       changes its size. DuckDB writes one page per column chunk (up to
+#       100 MiB) and no page index: the worst case for random access.
+#   DIR/big_pages.parquet
+#       the same rows, row groups and statistics rewritten by
+#       build/tools/genbig in ~1 MiB pages (v1, PLAIN, zstd) with an
+#       OffsetIndex per column chunk, as Arrow, Spark and parquet-mr write:
+#       the common case.
 #
 # Each part is made only when missing or when its generator changed (a stamp
 # beside it, DIR/.many.stamp and DIR/.big.stamp, holds a checksum of the
@@ -26,13 +32,16 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 dir=${1:-$root/bench/data}
 duckq=${PARQVIEW_BUILD:-$root/build}/tools/duckq
+genbig=${PARQVIEW_BUILD:-$root/build}/tools/genbig
 big_rows=${PARQVIEW_BENCH_BIG_ROWS:-8700000}
 n_many=5000
 
-if [ ! -x "$duckq" ]; then
-	echo "bench/gen.sh: '$duckq' is missing: run 'make all' first" >&2
-	exit 1
-fi
+for t in "$duckq" "$genbig"; do
+	if [ ! -x "$t" ]; then
+		echo "bench/gen.sh: '$t' is missing: run 'make all' first" >&2
+		exit 1
+	fi
+done
 case $big_rows in '' | *[!0-9]*) echo "bench/gen.sh: bad PARQVIEW_BENCH_BIG_ROWS" >&2; exit 2 ;; esac
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
@@ -86,4 +95,16 @@ else
 	groups=$("$duckq" -c "SELECT count(DISTINCT row_group_id) FROM parquet_metadata('$dir/big.parquet')")
 	echo "bench/gen.sh: made $dir/big.parquet: $big_rows rows, $groups row groups," \
 		"$(du -h "$dir/big.parquet" | cut -f1), in $(secs $(($(now_ms) - t0)))"
+fi
+
+# big_pages.parquet: big.parquet in ~1 MiB pages (about a minute)
+pages_stamp=$(sum_of "$root/tools/genbig.c" "$0")-$(cat "$dir/.big.stamp")
+if [ -f "$dir/big_pages.parquet" ] && [ "$(cat "$dir/.big_pages.stamp" 2>/dev/null)" = "$pages_stamp" ]; then
+	echo "bench/gen.sh: $dir/big_pages.parquet is up to date"
+else
+	t0=$(now_ms)
+	"$genbig" "$dir/big.parquet" "$dir/big_pages.parquet"
+	echo "$pages_stamp" >"$dir/.big_pages.stamp"
+	echo "bench/gen.sh: made $dir/big_pages.parquet: $(du -h "$dir/big_pages.parquet" | cut -f1)," \
+		"in $(secs $(($(now_ms) - t0)))"
 fi

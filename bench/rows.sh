@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # bench/rows.sh [BUILD] - parqview's row access against DuckDB on the ~1 GB
-# file (DIR/big.parquet from bench/gen.sh), in one run.
+# file (DIR/big.parquet from bench/gen.sh) and on the same rows in ~1 MiB
+# pages with an OffsetIndex (DIR/big_pages.parquet), in one run.
 #
 # Whole process against whole process, median of several runs, each run
 # under /usr/bin/time for its peak memory (max RSS). DuckDB runs through
@@ -48,27 +49,30 @@ if [ ! -x /usr/bin/time ]; then
 	fi
 fi
 PARQVIEW_BUILD=$build "$root/bench/gen.sh" "$data" >/dev/null
-big=$data/big.parquet
 
 now_ns() { date +%s%N; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # measure N CMD...: runs CMD N times (output discarded); sets ms to the
-# median wall time and kb to the median peak RSS in KiB
+# median wall time, kb to the median peak RSS in KiB and cpu to the median
+# CPU time (user + sys) in ms, which a busy machine disturbs less than the
+# wall time
 measure() {
-	local n=$1 t=() m=() i s e
+	local n=$1 t=() m=() c=() i s e
 	shift
 	for ((i = 0; i < n; i++)); do
 		s=$(now_ns)
-		/usr/bin/time -o "$tmp/rss" -f %M "$@" >/dev/null 2>"$tmp/err" || {
+		/usr/bin/time -o "$tmp/rss" -f '%M %U %S' "$@" >/dev/null 2>"$tmp/err" || {
 			echo "bench/rows.sh: failed: $*" >&2
 			cat "$tmp/err" >&2
 			exit 1
 		}
 		e=$(now_ns)
 		t+=($(((e - s) / 1000)))
-		m+=($(tail -n 1 "$tmp/rss"))
+		m+=($(tail -n 1 "$tmp/rss" | cut -d' ' -f1))
+		c+=($(tail -n 1 "$tmp/rss" | awk '{printf "%.0f", ($2 + $3) * 1000}'))
 	done
+	cpu=$(median "${c[@]}")
 	ms=$(printf '%s\n' "${t[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.1f", a[int((NR+1)/2)]/1000}')
 	kb=$(printf '%s\n' "${m[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
 }
@@ -82,85 +86,96 @@ ratio2() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; el
 mib() { awk -v k="$1" 'BEGIN { printf "%.0f MiB", k / 1024 }'; }
 # verdict VALUE OP TARGET: "met" or "NOT met"
 verdict() { awk -v v="$1" -v t="$3" -v op="$2" 'BEGIN { ok = op == ">=" ? v >= t : v <= t; print ok ? "met" : "NOT met" }'; }
-row() { printf '%-52s %10s %10s %10s  %s\n' "$@"; }
+row() { printf '%-52s %16s %10s %10s  %s\n' "$@"; }
+# wall ms and CPU ms of the last measure
+wc_ms() { echo "$ms ($cpu)"; }
 
-# the first read of the file after it was written or evicted comes from
-# disk and would be charged to whichever command ran first: read it once
-cat "$big" >/dev/null
-rows=$("$bin" count "$big")
-echo
-echo "== rows of big.parquet ($(du -h "$big" | cut -f1), $rows rows, $("$bin" meta "$big" | sed -nE 's/^row groups: *//p') row groups)"
-echo "machine: $(nproc) cores; duckdb $("$duckq" -c 'select version()' 2>/dev/null); median of $runs runs ($slow_runs for the slow cases)"
-echo "(ratio: DuckDB's time / parqview's, above 1 means parqview is faster; rss: peak memory)"
-row "what" "ms" "rss" "ratio" "target"
+# bench_file FILE WHAT: every case on one file
+bench_file() {
+	local big=$1 what=$2 rows pv pv_kb pv_cpu r m n line unc largest dec_s dec_cpu dec_kb dec_wall codec raw rg0 i
+	local dec cpu rss busy
+	# the first read of the file after it was written or evicted comes from
+	# disk and would be charged to whichever command ran first: read it once
+	cat "$big" >/dev/null
+	rows=$("$bin" count "$big")
+	echo
+	echo "== rows of $(basename "$big"): $what ($(du -hL "$big" | cut -f1), $rows rows, $("$bin" meta "$big" | sed -nE 's/^row groups: *//p') row groups)"
+	echo "machine: $(nproc) cores, load average $(cut -d" " -f1-3 /proc/loadavg); duckdb $("$duckq" -c 'select version()' 2>/dev/null); median of $runs runs ($slow_runs for the slow cases)"
+	echo "(ratio: DuckDB's wall time / parqview's, above 1 means parqview is faster; CPU: the same"
+	echo " for user + sys CPU time, which a busy machine disturbs less; rss: peak memory)"
+	row "what" "ms (cpu ms)" "rss" "ratio" "target"
 
-measure "$runs" "$bin" head -n 20 --format csv "$big"
-pv=$ms
-row "1. parqview head -n 20" "$ms" "$(mib "$kb")" "" ""
-measure "$runs" "$duckq" --csv -c "SELECT * FROM '$big' LIMIT 20"
-r=$(ratio "$ms" "$pv")
-row "   duckdb LIMIT 20" "$ms" "$(mib "$kb")" "$r" ">= 10x: $(verdict "${r%x}" ">=" 10)"
+	measure "$runs" "$bin" head -n 20 --format csv "$big"
+	pv=$ms pv_cpu=$cpu
+	row "1. parqview head -n 20" "$(wc_ms)" "$(mib "$kb")" "" ""
+	measure "$runs" "$duckq" --csv -c "SELECT * FROM '$big' LIMIT 20"
+	r=$(ratio "$ms" "$pv")
+	row "   duckdb LIMIT 20" "$(wc_ms)" "$(mib "$kb")" "$r" ">= 10x: $(verdict "${r%x}" ">=" 10) (CPU: $(ratio "$cpu" "$pv_cpu"))"
 
-measure "$slow_runs" "$bin" sample -n 50 --seed 1 --format csv "$big"
-pv=$ms pv_kb=$kb
-row "2. parqview sample -n 50 --seed 1" "$ms" "$(mib "$kb")" "" ""
-measure "$slow_runs" "$duckq" --csv -c "SELECT * FROM '$big' USING SAMPLE 50 ROWS"
-r=$(ratio "$ms" "$pv")
-row "   duckdb USING SAMPLE 50 ROWS" "$ms" "$(mib "$kb")" "$r" ">= 10x: $(verdict "${r%x}" ">=" 10)"
-m=$(ratio2 "$pv_kb" "$kb")
-row "   memory: parqview's peak / duckdb's" "" "$m" "" "<= 0.2x: $(verdict "${m%x}" "<=" 0.2)"
+	measure "$slow_runs" "$bin" sample -n 50 --seed 1 --format csv "$big"
+	pv=$ms pv_kb=$kb pv_cpu=$cpu
+	row "2. parqview sample -n 50 --seed 1" "$(wc_ms)" "$(mib "$kb")" "" ""
+	measure "$slow_runs" "$duckq" --csv -c "SELECT * FROM '$big' USING SAMPLE 50 ROWS"
+	r=$(ratio "$ms" "$pv")
+	row "   duckdb USING SAMPLE 50 ROWS" "$(wc_ms)" "$(mib "$kb")" "$r" ">= 10x: $(verdict "${r%x}" ">=" 10) (CPU: $(ratio "$cpu" "$pv_cpu"))"
+	m=$(ratio2 "$pv_kb" "$kb")
+	row "   memory: parqview's peak / duckdb's" "" "$m" "" "<= 0.2x: $(verdict "${m%x}" "<=" 0.2)"
 
-n=$((rows * 7 / 10))
-measure "$runs" "$bin" cat --rows "$n:$((n + 100))" --format csv "$big"
-pv=$ms
-row "3. parqview cat --rows $n:$((n + 100))" "$ms" "$(mib "$kb")" "" ""
-measure "$runs" "$duckq" --csv -c "SELECT * FROM '$big' LIMIT 100 OFFSET $n"
-r=$(ratio "$ms" "$pv")
-row "   duckdb LIMIT 100 OFFSET $n" "$ms" "$(mib "$kb")" "$r" ">= 10x: $(verdict "${r%x}" ">=" 10)"
+	n=$((rows * 7 / 10))
+	measure "$runs" "$bin" cat --rows "$n:$((n + 100))" --format csv "$big"
+	pv=$ms pv_cpu=$cpu
+	row "3. parqview cat --rows $n:$((n + 100))" "$(wc_ms)" "$(mib "$kb")" "" ""
+	measure "$runs" "$duckq" --csv -c "SELECT * FROM '$big' LIMIT 100 OFFSET $n"
+	r=$(ratio "$ms" "$pv")
+	row "   duckdb LIMIT 100 OFFSET $n" "$(wc_ms)" "$(mib "$kb")" "$r" ">= 10x: $(verdict "${r%x}" ">=" 10) (CPU: $(ratio "$cpu" "$pv_cpu"))"
 
-echo
-echo "== full decode of every column (MB/s of uncompressed bytes, MB = 10^6 B)"
-# decodebench prints its own wall and CPU time; keep the runs' medians
-dec=() cpu=() rss=() busy=()
-for ((i = 0; i < slow_runs; i++)); do
-	line=$(/usr/bin/time -o "$tmp/rss" -f %M "$dbench" "$big")
-	dec+=("$(field wall_s "$line")")
-	cpu+=("$(field mb_s_per_cpu_s "$line")")
-	rss+=("$(tail -n 1 "$tmp/rss")")
-	busy+=("$(awk -v c="$(field cpu_s "$line")" -v w="$(field wall_s "$line")" 'BEGIN { printf "%.2f", c / w }')")
-done
-unc=$(field uncompressed_bytes "$line")
-largest=$(field largest_rg_bytes "$line")
-dec_s=$(median "${dec[@]}") dec_cpu=$(median "${cpu[@]}") dec_kb=$(median "${rss[@]}")
-dec_wall=$(awk -v b="$unc" -v s="$dec_s" 'BEGIN { printf "%.0f", b / 1e6 / s }')
-codec=()
-for ((i = 0; i < slow_runs; i++)); do
-	codec+=("$(field codec_mb_s "$("$dbench" --pages "$big")")")
-done
-codec=$(median "${codec[@]}")
-echo "uncompressed: $(awk -v b="$unc" 'BEGIN { printf "%.0f MB", b / 1e6 }'); largest row group: $(awk -v b="$largest" 'BEGIN { printf "%.0f MB", b / 1e6 }')"
-row "4. decodebench: row group reader, batches released" "$(awk -v s="$dec_s" 'BEGIN { printf "%.1f", s * 1000 }')" "$(mib "$dec_kb")" "" "$dec_wall MB/s wall"
-row "   the same per CPU second (user + sys)" "" "" "" "$dec_cpu MB/s per core"
-row "   cores busy on average (CPU s / wall s)" "" "" "" "$(median "${busy[@]}")"
-row "   libzstd alone on the same pages, 1 thread" "" "" "" "$codec MB/s"
-r=$(ratio "$dec_cpu" "$codec")
-row "   decode per core / codec alone" "" "" "$r" ">= 0.5x: $(verdict "${r%x}" ">=" 0.5)"
-if command -v zstd >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y -qq zstd >/dev/null 2>&1; }; then
-	"$dbench" "$big" --pages --row-groups 1 --dump "$tmp/rg0.raw" >/dev/null
-	zstd -q -3 -T1 "$tmp/rg0.raw" -o "$tmp/rg0.zst"
-	raw=$(stat -c %s "$tmp/rg0.raw")
-	rm -f "$tmp/rg0.raw"
-	measure "$runs" zstd -q -d -T1 -c "$tmp/rg0.zst"
-	row "   zstd -d -T1, row group 0's bytes (level 3)" "$ms" "$(mib "$kb")" "" \
-		"$(awk -v b="$raw" -v ms="$ms" 'BEGIN { printf "%.0f MB/s", b / 1e6 / (ms / 1000) }')"
-	rm -f "$tmp/rg0.zst"
-else
-	row "   zstd -d: skipped (no zstd, not root to install it)" "" "" "" ""
-fi
-# rendering all 5 GB as CSV takes over a minute: time row group 0 only
-rg0=$("$dbench" --pages --row-groups 1 "$big")
-measure 1 "$bin" cat --rows ":$(field rows "$rg0")" --format csv "$big"
-row "   parqview cat --format csv, row group 0 (1 run)" "$ms" "$(mib "$kb")" "" \
-	"$(awk -v b="$(field uncompressed_bytes "$rg0")" -v ms="$ms" 'BEGIN { printf "%.0f MB/s wall", b / 1e6 / (ms / 1000) }')"
-m=$(ratio2 "$((dec_kb * 1024))" "$largest")
-row "5. decode's peak memory / largest row group" "" "$m" "" "bounded: <= 1x: $(verdict "${m%x}" "<=" 1)"
+	echo
+	echo "== full decode of every column (MB/s of uncompressed bytes, MB = 10^6 B)"
+	# decodebench prints its own wall and CPU time; keep the runs' medians
+	dec=() cpu=() rss=() busy=()
+	for ((i = 0; i < slow_runs; i++)); do
+		line=$(/usr/bin/time -o "$tmp/rss" -f %M "$dbench" "$big")
+		dec+=("$(field wall_s "$line")")
+		cpu+=("$(field mb_s_per_cpu_s "$line")")
+		rss+=("$(tail -n 1 "$tmp/rss")")
+		busy+=("$(awk -v c="$(field cpu_s "$line")" -v w="$(field wall_s "$line")" 'BEGIN { printf "%.2f", c / w }')")
+	done
+	unc=$(field uncompressed_bytes "$line")
+	largest=$(field largest_rg_bytes "$line")
+	dec_s=$(median "${dec[@]}") dec_cpu=$(median "${cpu[@]}") dec_kb=$(median "${rss[@]}")
+	dec_wall=$(awk -v b="$unc" -v s="$dec_s" 'BEGIN { printf "%.0f", b / 1e6 / s }')
+	codec=()
+	for ((i = 0; i < slow_runs; i++)); do
+		codec+=("$(field codec_mb_s "$("$dbench" --pages "$big")")")
+	done
+	codec=$(median "${codec[@]}")
+	echo "uncompressed: $(awk -v b="$unc" 'BEGIN { printf "%.0f MB", b / 1e6 }'); largest row group: $(awk -v b="$largest" 'BEGIN { printf "%.0f MB", b / 1e6 }')"
+	row "4. decodebench: row group reader, batches released" "$(awk -v s="$dec_s" 'BEGIN { printf "%.1f", s * 1000 }')" "$(mib "$dec_kb")" "" "$dec_wall MB/s wall"
+	row "   the same per CPU second (user + sys)" "" "" "" "$dec_cpu MB/s per core"
+	row "   cores busy on average (CPU s / wall s)" "" "" "" "$(median "${busy[@]}")"
+	row "   libzstd alone on the same pages, 1 thread" "" "" "" "$codec MB/s"
+	r=$(ratio "$dec_cpu" "$codec")
+	row "   decode per core / codec alone" "" "" "$r" ">= 0.5x: $(verdict "${r%x}" ">=" 0.5)"
+	if command -v zstd >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y -qq zstd >/dev/null 2>&1; }; then
+		"$dbench" "$big" --pages --row-groups 1 --dump "$tmp/rg0.raw" >/dev/null
+		zstd -q -3 -T1 "$tmp/rg0.raw" -o "$tmp/rg0.zst"
+		raw=$(stat -c %s "$tmp/rg0.raw")
+		rm -f "$tmp/rg0.raw"
+		measure "$runs" zstd -q -d -T1 -c "$tmp/rg0.zst"
+		row "   zstd -d -T1, row group 0's bytes (level 3)" "$ms" "$(mib "$kb")" "" \
+			"$(awk -v b="$raw" -v ms="$ms" 'BEGIN { printf "%.0f MB/s", b / 1e6 / (ms / 1000) }')"
+		rm -f "$tmp/rg0.zst"
+	else
+		row "   zstd -d: skipped (no zstd, not root to install it)" "" "" "" ""
+	fi
+	# rendering all 5 GB as CSV takes over a minute: time row group 0 only
+	rg0=$("$dbench" --pages --row-groups 1 "$big")
+	measure 1 "$bin" cat --rows ":$(field rows "$rg0")" --format csv "$big"
+	row "   parqview cat --format csv, row group 0 (1 run)" "$ms" "$(mib "$kb")" "" \
+		"$(awk -v b="$(field uncompressed_bytes "$rg0")" -v ms="$ms" 'BEGIN { printf "%.0f MB/s wall", b / 1e6 / (ms / 1000) }')"
+	m=$(ratio2 "$((dec_kb * 1024))" "$largest")
+	row "5. decode's peak memory / largest row group" "" "$m" "" "bounded: <= 1x: $(verdict "${m%x}" "<=" 1)"
+}
+
+bench_file "$data/big.parquet" "DuckDB's pages (one per column chunk, up to 100 MiB; no page index): the worst case"
+bench_file "$data/big_pages.parquet" "the same rows in ~1 MiB pages with an OffsetIndex (tools/genbig): the common case"

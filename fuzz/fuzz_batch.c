@@ -3,7 +3,8 @@
  * the input is a whole file; when its footer loads, every row group is
  * read completely in batches (small page caps), then a few rows are read
  * at random-access positions, and every batch must pass the Arrow checks
- * of render/arrowval.h. Failures must carry a message and their code;
+ * of render/arrowval.h (a quarter of the inputs with every page streamed
+ * through a window). Failures must carry a message and their code;
  * nothing may crash, hang or leak. Includes only the library's headers.
  */
 #include <stdint.h>
@@ -113,8 +114,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (prc)
 			t = NULL;
 	}
-	/* the CRC check on every other input, so bit flips also reach the decoders */
+	/* the CRC check on every other input, so bit flips also reach the
+	 * decoders; every page streamed (read/chunk.h) on half of the rest */
 	pv_batch_opts opts = { (size & 1) != 0, MAX_PAGE, MAX_BATCH };
+	if ((size & 3) == 2)
+		setenv("PARQVIEW_STREAM_MIN", "1", 1);
+	else
+		unsetenv("PARQVIEW_STREAM_MIN");
 	int64_t budget = ROW_BUDGET;
 	for (size_t g = 0; g < pf->meta->n_row_groups && budget > 0; g++)
 		read_group(src, pf, g, &opts, t, &budget);

@@ -42,8 +42,13 @@ int pv_cmd_head(int argc, char **argv);   /* cmd_rows.c */
 int pv_cmd_tail(int argc, char **argv);   /* cmd_rows.c */
 int pv_cmd_cat(int argc, char **argv);    /* cmd_rows.c */
 int pv_cmd_sample(int argc, char **argv); /* cmd_rows.c */
+int pv_cmd_profile(int argc, char **argv);
 int pv_cmd_sql(int argc, char **argv);
 int pv_cmd_diff(int argc, char **argv);
+int pv_cmd_doctor(int argc, char **argv);
+int pv_cmd_serve(int argc, char **argv);
+int pv_cmd_check(int argc, char **argv);
+int pv_cmd_contract(int argc, char **argv);
 
 /* The command table (main.c), ended by a zeroed entry. */
 extern const pv_cmd pv_commands[];

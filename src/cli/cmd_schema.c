@@ -11,6 +11,7 @@
 #include "analyze/snapshot.h"
 #include "base/json.h"
 #include "cli/cli.h"
+#include "render/metajson.h"
 #include "render/table.h"
 #include "base/banned.h"
 
@@ -28,16 +29,6 @@ static const char help[] =
 	"                 to FILE, for 'parqview diff FILE PATH' later\n"
 	"  --json         machine-readable output (shape in the README)\n"
 	"  --color WHEN   auto, always or never\n";
-
-static const char *rep_name(const pv_schema_node *n)
-{
-	switch (n->repetition) {
-	case PV_REP_REQUIRED: return "required";
-	case PV_REP_OPTIONAL: return "optional";
-	case PV_REP_REPEATED: return "repeated";
-	default: return "vector";
-	}
-}
 
 /* ---- terminal */
 
@@ -72,7 +63,7 @@ static int add_rows(pv_table *t, const pv_schema_node *n, const char *name_overr
 	int rc = pv_table_add_cell(t, name, strlen(name), err) ||
 		 pv_table_add_cell(t, type, strlen(type), err) ||
 		 pv_table_add_cell(t, conv, strlen(conv), err) ||
-		 pv_table_add_cell(t, rep_name(n), strlen(rep_name(n)), err) ||
+		 pv_table_add_cell(t, pv_metajson_repetition(n), strlen(pv_metajson_repetition(n)), err) ||
 		 pv_table_add_cell(t, levels, strlen(levels), err) ||
 		 pv_table_add_cell(t, notes, strlen(notes), err);
 	if (rc)
@@ -172,94 +163,11 @@ static int print_human(const pv_dataset *ds, const pv_cli_common *com, bool all_
 	return 0;
 }
 
-/* ---- JSON */
-
-static void json_node(pv_json *j, const pv_schema_node *n)
-{
-	char buf[256];
-	const pv_schema_element *e = n->element;
-	pv_json_object_begin(j);
-	pv_json_kstr(j, "name", n->name);
-	pv_json_kstr(j, "path", n->path);
-	pv_json_kstr(j, "type", pv_schema_type_str(n, buf, sizeof buf));
-	pv_json_kstr(j, "shape", pv_shape_name(n->shape));
-	pv_json_key(j, "physical_type");
-	if (e->has_type)
-		pv_json_str(j, pv_physical_type_name(e->type));
-	else
-		pv_json_null(j);
-	if (e->has_type_length)
-		pv_json_kint(j, "type_length", e->type_length);
-	pv_json_key(j, "logical_type");
-	if (e->has_logical_type)
-		pv_json_str(j, pv_logical_type_str(&e->logical_type, buf, sizeof buf));
-	else
-		pv_json_null(j);
-	pv_json_key(j, "converted_type");
-	if (e->has_converted_type)
-		pv_json_str(j, pv_converted_type_name(e->converted_type));
-	else
-		pv_json_null(j);
-	if (e->has_precision || e->has_scale) {
-		pv_json_kint(j, "precision", e->precision);
-		pv_json_kint(j, "scale", e->scale);
-	}
-	pv_json_kstr(j, "repetition", rep_name(n));
-	pv_json_kbool(j, "nullable", n->repetition == PV_REP_OPTIONAL);
-	if (e->has_field_id)
-		pv_json_kint(j, "field_id", e->field_id);
-	if (n->is_leaf) {
-		pv_json_kint(j, "column_index", (int64_t)n->leaf_index);
-		pv_json_kint(j, "max_definition_level", n->max_def);
-		pv_json_kint(j, "max_repetition_level", n->max_rep);
-	} else {
-		pv_json_key(j, "children");
-		pv_json_array_begin(j);
-		for (size_t i = 0; i < n->n_children; i++)
-			json_node(j, n->children[i]);
-		pv_json_array_end(j);
-	}
-	pv_json_object_end(j);
-}
-
 static int print_json(const pv_dataset *ds)
 {
 	pv_json j;
 	pv_json_init_file(&j, stdout, true);
-	pv_json_object_begin(&j);
-	pv_json_kint(&j, "n_files", (int64_t)ds->n_files);
-	pv_json_kint(&j, "n_unreadable", (int64_t)ds->n_failed);
-	pv_json_key(&j, "columns");
-	pv_json_array_begin(&j);
-	for (size_t c = 0; c < ds->n_columns; c++) {
-		const pv_dataset_column *col = &ds->columns[c];
-		pv_json_object_begin(&j);
-		pv_json_kstr(&j, "name", col->name);
-		pv_json_kstr(&j, "type", col->type);
-		pv_json_kbool(&j, "nullable", col->nullable);
-		pv_json_kbool(&j, "partition", col->is_partition);
-		if (!col->is_partition) {
-			pv_json_key(&j, "field");
-			json_node(&j, col->node);
-		}
-		pv_json_key(&j, "missing_from");
-		pv_json_array_begin(&j);
-		for (size_t i = 0; i < col->n_missing; i++)
-			pv_json_str(&j, ds->files[col->missing[i]].path);
-		pv_json_array_end(&j);
-		pv_json_key(&j, "conflicts");
-		pv_json_array_begin(&j);
-		for (size_t i = 0; i < col->n_conflicts; i++) {
-			pv_json_object_begin(&j);
-			pv_json_kstr(&j, "path", ds->files[col->conflicts[i].file].path);
-			pv_json_kstr(&j, "type", col->conflicts[i].type);
-			pv_json_object_end(&j);
-		}
-		pv_json_array_end(&j);
-		pv_json_object_end(&j);
-	}
-	pv_json_array_end(&j);
-	pv_json_object_end(&j);
+	pv_metajson_schema(&j, ds);
 	return pv_json_finish(&j) ? PV_EXIT_DATA : 0;
 }
 

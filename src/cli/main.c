@@ -29,8 +29,13 @@ const pv_cmd pv_commands[] = {
 	{ "tail", pv_cmd_tail, "the last rows (-n 10)" },
 	{ "cat", pv_cmd_cat, "every row, or a range of rows by global index (--rows A:B)" },
 	{ "sample", pv_cmd_sample, "rows drawn uniformly at random (-n 50, --seed S)" },
+	{ "profile", pv_cmd_profile, "per-column profiles: distinct, quantiles, top values, lengths, embeddings" },
 	{ "sql", pv_cmd_sql, "SQL over datasets (DuckDB), export with -o, or a shell" },
 	{ "diff", pv_cmd_diff, "schema changes from A to B, breaking or compatible (exit 1 on breaking)" },
+	{ "doctor", pv_cmd_doctor, "deep integrity check: CRCs, statistics, page index, rows, UTF-8, bloom filters; layout advice" },
+	{ "serve", pv_cmd_serve, "a local web UI and JSON API over the datasets" },
+	{ "check", pv_cmd_check, "run a data contract (ODCS YAML) against the data; exit 1 when a rule fails" },
+	{ "contract", pv_cmd_contract, "contract init PATH: write a starting data contract for a dataset" },
 	{ NULL, NULL, NULL },
 };
 

@@ -29,10 +29,10 @@
 
 /* Lowercase names for message prefixes ("snappy: ..."); pv_codec_name
  * gives the uppercase wire names. */
-static const char *const lower_names[] = { "uncompressed", "snappy", "gzip", "lzo",
+const char *const pv_codec_lower_names[8] = { "uncompressed", "snappy", "gzip", "lzo",
 	"brotli", "lz4", "zstd", "lz4_raw" };
 
-#define N_CODECS ((int)(sizeof lower_names / sizeof lower_names[0]))
+#define N_CODECS ((int)(sizeof pv_codec_lower_names / sizeof pv_codec_lower_names[0]))
 
 int pv_codec_mismatch(pv_err *err, const char *name, size_t got, size_t want)
 {
@@ -76,7 +76,7 @@ static int decode_snappy(const uint8_t *src, size_t src_len, uint8_t *dst, size_
 	return 0;
 }
 
-static int zlib_error(int zrc, const z_stream *zs, pv_err *err)
+int pv_codec_zlib_error(int zrc, const z_stream *zs, pv_err *err)
 {
 	switch (zrc) {
 	case Z_MEM_ERROR:
@@ -100,7 +100,7 @@ static int decode_gzip(const uint8_t *src, size_t src_len, uint8_t *dst, size_t 
 	/* 15 + 32: the largest window, and a gzip or zlib header detected. */
 	int zrc = inflateInit2(&zs, 15 + 32);
 	if (zrc != Z_OK)
-		return zlib_error(zrc, &zs, err);
+		return pv_codec_zlib_error(zrc, &zs, err);
 	zs.next_in = (Bytef *)(uintptr_t)src;
 	zs.avail_in = (uInt)src_len;
 	zs.next_out = dst;
@@ -137,7 +137,7 @@ static int decode_gzip(const uint8_t *src, size_t src_len, uint8_t *dst, size_t 
 			rc = pv_codec_too_long(err, "gzip", dst_len);
 			break;
 		}
-		rc = zlib_error(zrc, &zs, err);
+		rc = pv_codec_zlib_error(zrc, &zs, err);
 		break;
 	}
 	if (!rc) {
@@ -212,13 +212,23 @@ static int decode_zstd(const uint8_t *src, size_t src_len, uint8_t *dst, size_t 
 }
 
 /* "PADDING_1" -> "padding 1", for messages. */
-static void brotli_reason(BrotliDecoderErrorCode code, char *out, size_t n)
+static void brotli_reason(int code, char *out, size_t n)
 {
-	const char *s = BrotliDecoderErrorString(code);
+	const char *s = BrotliDecoderErrorString((BrotliDecoderErrorCode)code);
 	size_t i = 0;
 	for (; s[i] && i + 1 < n; i++)
 		out[i] = s[i] == '_' ? ' ' : (char)tolower((unsigned char)s[i]);
 	out[i] = '\0';
+}
+
+int pv_codec_brotli_error(int code, pv_err *err)
+{
+	char why[64];
+	brotli_reason(code, why, sizeof why);
+	if (code <= BROTLI_DECODER_ERROR_ALLOC_CONTEXT_MODES &&
+	    code >= BROTLI_DECODER_ERROR_ALLOC_BLOCK_TYPE_TREES)
+		return pv_err_set(err, PV_ENOMEM, "brotli: out of memory (%s)", why);
+	return pv_err_set(err, PV_ECORRUPT, "brotli: malformed stream (%s)", why);
 }
 
 static int decode_brotli(const uint8_t *src, size_t src_len, uint8_t *dst, size_t dst_len,
@@ -250,17 +260,9 @@ static int decode_brotli(const uint8_t *src, size_t src_len, uint8_t *dst, size_
 	case BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT:
 		rc = pv_err_set(err, PV_ECORRUPT, "brotli: truncated stream");
 		break;
-	default: {
-		BrotliDecoderErrorCode code = BrotliDecoderGetErrorCode(s);
-		char why[64];
-		brotli_reason(code, why, sizeof why);
-		if (code <= BROTLI_DECODER_ERROR_ALLOC_CONTEXT_MODES &&
-		    code >= BROTLI_DECODER_ERROR_ALLOC_BLOCK_TYPE_TREES)
-			rc = pv_err_set(err, PV_ENOMEM, "brotli: out of memory (%s)", why);
-		else
-			rc = pv_err_set(err, PV_ECORRUPT, "brotli: malformed stream (%s)", why);
+	default:
+		rc = pv_codec_brotli_error(BrotliDecoderGetErrorCode(s), err);
 		break;
-	}
 	}
 	BrotliDecoderDestroyInstance(s);
 	return rc;
@@ -281,19 +283,26 @@ static int decode_lz4_raw(const uint8_t *src, size_t src_len, uint8_t *dst, size
 	return 0;
 }
 
+int pv_codec_check(int codec, size_t src_len, size_t dst_len, pv_err *err)
+{
+	if (codec < 0 || codec >= N_CODECS)
+		return pv_err_set(err, PV_EUNSUPPORTED, "unknown codec %d", codec);
+	if (codec == PV_CODEC_LZO)
+		return pv_err_set(err, PV_EUNSUPPORTED, "unsupported codec 'LZO'");
+	if (src_len > PV_CODEC_MAX || dst_len > PV_CODEC_MAX)
+		return pv_err_set(err, PV_ELIMIT, "%s: page of %zu bytes (%zu compressed) exceeds %zu",
+				  pv_codec_lower_names[codec], dst_len, src_len, PV_CODEC_MAX);
+	return 0;
+}
+
 int pv_codec_decompress(int codec, const uint8_t *src, size_t src_len, uint8_t *dst,
 			size_t dst_len, pv_err *err)
 {
 	assert(src || !src_len);
 	assert(dst || !dst_len);
-	if (codec < 0 || codec >= N_CODECS)
-		return pv_err_set(err, PV_EUNSUPPORTED, "unknown codec %d", codec);
-	if (codec == PV_CODEC_LZO)
-		return pv_err_set(err, PV_EUNSUPPORTED, "unsupported codec 'LZO'");
-	const char *name = lower_names[codec];
-	if (src_len > PV_CODEC_MAX || dst_len > PV_CODEC_MAX)
-		return pv_err_set(err, PV_ELIMIT, "%s: page of %zu bytes (%zu compressed) exceeds %zu",
-				  name, dst_len, src_len, PV_CODEC_MAX);
+	int rc = pv_codec_check(codec, src_len, dst_len, err);
+	if (rc)
+		return rc;
 	/* A v2 page whose values take no bytes often stores none at all,
 	 * not even an empty stream. */
 	if (src_len == 0 && dst_len == 0)
@@ -485,7 +494,7 @@ int pv_codec_compress(int codec, int level, const uint8_t *src, size_t n, pv_buf
 				  codec == PV_CODEC_LZ4 ? " (deprecated; write 'LZ4_RAW')" : "");
 	if (n > PV_CODEC_MAX)
 		return pv_err_set(err, PV_ELIMIT, "%s: input of %zu bytes exceeds %zu",
-				  lower_names[codec], n, PV_CODEC_MAX);
+				  pv_codec_lower_names[codec], n, PV_CODEC_MAX);
 	static const uint8_t no_input[1];
 	if (!src)
 		src = no_input;

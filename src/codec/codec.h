@@ -75,6 +75,64 @@
 int pv_codec_decompress(int codec, const uint8_t *src, size_t src_len, uint8_t *dst,
 			size_t dst_len, pv_err *err);
 
+/* ------------------------------------------------------------------ streaming */
+
+/* A page body decompressed a piece at a time, so that a reader wanting the
+ * first rows of a 100 MiB page decompresses only the bytes they need and
+ * holds a window of them, not the page. The same contract as
+ * pv_codec_decompress: exactly dst_len bytes come out of exactly src_len
+ * bytes in, and a stream that yields fewer or more, is truncated or
+ * malformed fails with the same codes and, for wrong sizes, the same
+ * messages ("zstd: page decompresses to 1000 bytes, header says 1024",
+ * "...to more than 999 bytes..."), raised as soon as the bytes show it
+ * (a short stream when its input runs out, a long one when output would
+ * pass dst_len). A stream never yields more than dst_len bytes in all.
+ *
+ * ZSTD, GZIP (several members), BROTLI and UNCOMPRESSED stream with the
+ * libraries' small fixed state (a zstd context and its window, at most the
+ * frame's window size; zlib's 40 KiB; brotli's window). SNAPPY, LZ4 and
+ * LZ4_RAW have no streaming form: their stream gathers all src_len bytes
+ * and then decompresses the page whole into a buffer of dst_len bytes it
+ * owns, so THE CALLER MUST CAP dst_len AND src_len as for
+ * pv_codec_decompress. pv_codec_stream_whole says which kind a codec is.
+ * One stream, one thread; streams on distinct threads are independent. */
+typedef struct pv_codec_stream pv_codec_stream;
+
+/* Starts a stream for one page body. Errors: PV_EUNSUPPORTED and PV_ELIMIT
+ * as pv_codec_decompress; PV_ECORRUPT "uncompressed: page has 10 bytes,
+ * header says 12" for an UNCOMPRESSED body whose sizes differ; PV_ENOMEM.
+ * Free with pv_codec_stream_free. */
+int pv_codec_stream_new(int codec, size_t src_len, size_t dst_len, pv_codec_stream **out,
+			pv_err *err);
+
+/* NULL allowed. */
+void pv_codec_stream_free(pv_codec_stream *s);
+
+/* True for the codecs whose stream decompresses the page whole (above). */
+bool pv_codec_stream_whole(int codec);
+
+/* Feeds in[0..in_len) (the next compressed bytes; at most src_len in all
+ * over the stream's life) and writes up to out_len decompressed bytes to
+ * out. *in_used gets the input bytes consumed (the caller feeds the rest
+ * again), *out_made the bytes written. A call that consumes and makes
+ * nothing needs more input; once all src_len bytes are consumed a stream
+ * that cannot make dst_len bytes fails instead. When the last of dst_len
+ * bytes comes out, the rest of the input is checked to the end of the
+ * stream (trailing frames and members must make no more bytes). in may be
+ * NULL when in_len is 0, out when out_len is 0. Errors as above; after an
+ * error the stream may only be freed. */
+int pv_codec_stream_next(pv_codec_stream *s, const uint8_t *in, size_t in_len, size_t *in_used,
+			 uint8_t *out, size_t out_len, size_t *out_made, pv_err *err);
+
+/* Decompressed bytes handed out so far. */
+size_t pv_codec_stream_made(const pv_codec_stream *s);
+
+/* True once all dst_len bytes came out and the input was checked to its
+ * end: the page decompressed correctly. */
+bool pv_codec_stream_done(const pv_codec_stream *s);
+
+/* ------------------------------------------------------------------ compression */
+
 /* True when pv_codec_compress can write codec in this build: UNCOMPRESSED,
  * SNAPPY, GZIP, ZSTD and LZ4_RAW always; BROTLI when parqview was built
  * with PV_HAVE_BROTLIENC (and linked with -lbrotlienc). */

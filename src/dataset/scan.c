@@ -7,6 +7,7 @@
 #include "dataset/scan.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -494,6 +495,203 @@ static int const_array(pv_arena *a, const pv_value *v, int64_t length, struct Ar
 	}
 }
 
+/* ==== the reader cache */
+
+typedef struct cached_reader {
+	size_t file, row_group;
+	size_t *fields;
+	size_t n_fields;
+	pv_rgreader *reader; /* NULL for a busy entry */
+	int64_t next_row;    /* row (in the row group) where its last read ended */
+	uint64_t used;       /* the cache's clock when it was given back */
+} cached_reader;
+
+struct pv_rgcache {
+	const pv_dataset *ds;
+	pthread_mutex_t lock;
+	pthread_cond_t given;  /* a busy reader came back (or was forgotten) */
+	pv_source **sources;   /* per file, opened on first use */
+	cached_reader *idle;
+	size_t n_idle, max_idle;
+	cached_reader *busy;   /* readers out with scans: only the key is kept */
+	size_t n_busy, alloc_busy;
+	uint64_t clock;
+	size_t hits;
+};
+
+int pv_rgcache_new(const pv_dataset *ds, size_t max_readers, pv_rgcache **out, pv_err *err)
+{
+	*out = NULL;
+	pv_rgcache *c = calloc(1, sizeof *c);
+	if (!c)
+		return pv_err_set(err, PV_ENOMEM, "out of memory");
+	c->ds = ds;
+	c->max_idle = max_readers ? max_readers : 8;
+	c->sources = calloc(ds->n_files ? ds->n_files : 1, sizeof *c->sources);
+	c->idle = calloc(c->max_idle + 1, sizeof *c->idle);
+	if (!c->sources || !c->idle) {
+		free(c->sources);
+		free(c->idle);
+		free(c);
+		return pv_err_set(err, PV_ENOMEM, "out of memory");
+	}
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_cond_init(&c->given, NULL);
+	*out = c;
+	return 0;
+}
+
+void pv_rgcache_free(pv_rgcache *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n_idle; i++) {
+		pv_rgreader_close(c->idle[i].reader);
+		free(c->idle[i].fields);
+	}
+	for (size_t i = 0; i < c->n_busy; i++)
+		free(c->busy[i].fields);
+	for (size_t f = 0; f < c->ds->n_files; f++)
+		pv_source_close(c->sources[f]);
+	pthread_cond_destroy(&c->given);
+	pthread_mutex_destroy(&c->lock);
+	free(c->sources);
+	free(c->idle);
+	free(c->busy);
+	free(c);
+}
+
+size_t pv_rgcache_hits(const pv_rgcache *c)
+{
+	return c ? __atomic_load_n(&c->hits, __ATOMIC_RELAXED) : 0;
+}
+
+/* The cache's source of file f, opened on first use. */
+static int cache_source(pv_rgcache *c, size_t f, pv_source **out, pv_err *err)
+{
+	pthread_mutex_lock(&c->lock);
+	int rc = 0;
+	if (!c->sources[f])
+		rc = pv_source_open(c->ds->files[f].path, &c->sources[f], err);
+	*out = c->sources[f];
+	pthread_mutex_unlock(&c->lock);
+	return rc;
+}
+
+static bool same_key(const cached_reader *x, size_t f, size_t g, const size_t *fields,
+		     size_t n_fields)
+{
+	return x->file == f && x->row_group == g && x->n_fields == n_fields &&
+	       !memcmp(x->fields, fields, n_fields * sizeof *fields);
+}
+
+/* Finds the busy entry of the key, removing it; false when none. */
+static bool unbusy(pv_rgcache *c, size_t f, size_t g, const size_t *fields, size_t n_fields)
+{
+	for (size_t i = 0; i < c->n_busy; i++)
+		if (same_key(&c->busy[i], f, g, fields, n_fields)) {
+			free(c->busy[i].fields);
+			c->busy[i] = c->busy[--c->n_busy];
+			return true;
+		}
+	return false;
+}
+
+/* A reader for (f, g, fields) to read from row `row` on, now the
+ * caller's, or NULL when the caller should open one. An idle reader that
+ * stopped at or before row is preferred (it reads on without re-seeking),
+ * then any idle one (a seek inside decoded pages is cheaper than decoding
+ * them again). When the key's reader is out with another scan this waits
+ * for it to come back rather than decode the same pages twice. */
+static pv_rgreader *cache_take(pv_rgcache *c, size_t f, size_t g, const size_t *fields,
+			       size_t n_fields, int64_t row)
+{
+	size_t *copy = malloc((n_fields ? n_fields : 1) * sizeof *copy);
+	if (!copy)
+		return NULL;
+	memcpy(copy, fields, n_fields * sizeof *fields);
+	pv_rgreader *r = NULL;
+	pthread_mutex_lock(&c->lock);
+	for (;;) {
+		long best = -1;
+		for (size_t i = 0; i < c->n_idle; i++) {
+			const cached_reader *x = &c->idle[i];
+			if (!same_key(x, f, g, fields, n_fields))
+				continue;
+			bool fwd = x->next_row <= row;
+			bool best_fwd = best >= 0 && c->idle[best].next_row <= row;
+			if (best < 0 || (fwd && !best_fwd) ||
+			    (fwd == best_fwd && x->next_row > c->idle[best].next_row))
+				best = (long)i;
+		}
+		if (best >= 0) {
+			r = c->idle[best].reader;
+			free(c->idle[best].fields);
+			c->idle[best] = c->idle[--c->n_idle];
+			c->hits++;
+			break;
+		}
+		bool out = false;
+		for (size_t i = 0; i < c->n_busy && !out; i++)
+			out = same_key(&c->busy[i], f, g, fields, n_fields);
+		if (!out)
+			break;
+		pthread_cond_wait(&c->given, &c->lock);
+	}
+	/* the key is busy while the caller holds (or opens) its reader */
+	if (c->n_busy == c->alloc_busy) {
+		size_t na = c->alloc_busy ? 2 * c->alloc_busy : 8;
+		cached_reader *nb = realloc(c->busy, na * sizeof *nb);
+		if (nb) {
+			c->busy = nb;
+			c->alloc_busy = na;
+		}
+	}
+	if (c->n_busy < c->alloc_busy) {
+		c->busy[c->n_busy++] = (cached_reader){ f, g, copy, n_fields, NULL, 0, 0 };
+		copy = NULL;
+	}
+	pthread_mutex_unlock(&c->lock);
+	free(copy);
+	return r;
+}
+
+/* Gives r back (NULL: the caller's reader failed or was never opened, so
+ * only the key stops being busy); closes the least recently used idle
+ * reader past the cap. */
+static void cache_give(pv_rgcache *c, size_t f, size_t g, const size_t *fields, size_t n_fields,
+		       pv_rgreader *r, int64_t next_row)
+{
+	size_t *copy = r ? malloc((n_fields ? n_fields : 1) * sizeof *copy) : NULL;
+	if (r && !copy) {
+		pv_rgreader_close(r);
+		r = NULL;
+	}
+	if (copy)
+		memcpy(copy, fields, n_fields * sizeof *fields);
+	pv_rgreader *evict = NULL;
+	size_t *evict_fields = NULL;
+	pthread_mutex_lock(&c->lock);
+	unbusy(c, f, g, fields, n_fields);
+	if (r) {
+		c->idle[c->n_idle++] = (cached_reader){ f, g, copy, n_fields, r, next_row, ++c->clock };
+		if (c->n_idle > c->max_idle) {
+			size_t old = 0;
+			for (size_t i = 1; i < c->n_idle; i++)
+				if (c->idle[i].used < c->idle[old].used)
+					old = i;
+			evict = c->idle[old].reader;
+			evict_fields = c->idle[old].fields;
+			c->idle[old] = c->idle[--c->n_idle];
+		}
+	}
+	pthread_cond_broadcast(&c->given);
+	pthread_mutex_unlock(&c->lock);
+	/* closing frees pages: outside the lock */
+	pv_rgreader_close(evict);
+	free(evict_fields);
+}
+
 /* ==== the scan */
 
 typedef struct sel {
@@ -529,6 +727,9 @@ struct pv_scan {
 	/* the current row group */
 	size_t rg;                  /* SIZE_MAX: none */
 	pv_rgreader *reader;
+	pv_rgcache *cache;          /* NULL: none; else src and readers belong to it */
+	bool reader_failed;         /* the reader returned an error: do not reuse it */
+	int64_t reader_next;        /* the row (in its row group) where its last read ended */
 };
 
 static int cmp_range(const void *a, const void *b)
@@ -907,6 +1108,7 @@ int pv_scan_open(const pv_dataset *ds, const pv_scan_opts *opts, const pv_row_ra
 	s->ds = ds;
 	s->file = SIZE_MAX;
 	s->rg = SIZE_MAX;
+	s->cache = o.cache;
 	s->batch_rows = o.batch_rows ? o.batch_rows : PV_SCAN_BATCH_ROWS;
 	s->bopts = (pv_batch_opts){ .verify_crc = o.verify_crc, .max_page_bytes = o.max_page_bytes };
 	pv_arena_init(&s->arena, 0);
@@ -950,12 +1152,24 @@ const char *pv_scan_column_name(const pv_scan *s, size_t i)
 	return i < s->n_sels ? s->sels[i].name : NULL;
 }
 
+/* Closes the current reader, or gives it back to the cache. */
+static void drop_reader(pv_scan *s)
+{
+	if (s->cache && s->rg != SIZE_MAX)
+		cache_give(s->cache, s->file, s->rg, s->fields, s->n_fields,
+			   s->reader_failed ? NULL : s->reader, s->reader_next);
+	if (!s->cache || s->reader_failed)
+		pv_rgreader_close(s->reader);
+	s->reader = NULL;
+	s->reader_failed = false;
+	s->rg = SIZE_MAX;
+}
+
 static void close_file(pv_scan *s)
 {
-	pv_rgreader_close(s->reader);
-	s->reader = NULL;
-	s->rg = SIZE_MAX;
-	pv_source_close(s->src);
+	drop_reader(s);
+	if (!s->cache)
+		pv_source_close(s->src);
 	s->src = NULL;
 	free(s->fields);
 	s->fields = NULL;
@@ -1061,6 +1275,8 @@ static int open_file(pv_scan *s, size_t f, pv_err *err)
 	fs.release(&fs);
 	if (rc)
 		return rc;
+	if (s->cache)
+		return cache_source(s->cache, f, &s->src, err);
 	return pv_source_open(df->path, &s->src, err);
 }
 
@@ -1272,11 +1488,19 @@ int pv_scan_next(pv_scan *s, struct ArrowArray *out, int64_t *out_first, pv_err 
 		if (!rc && s->file != e->file)
 			rc = open_file(s, e->file, err);
 		if (!rc && s->n_fields && s->rg != e->row_group) {
-			pv_rgreader_close(s->reader);
-			s->reader = NULL;
-			s->rg = SIZE_MAX;
-			rc = pv_rgreader_open(s->src, df->pf, e->row_group, s->fields, s->n_fields,
-					      &s->bopts, &s->reader, err);
+			drop_reader(s);
+			if (s->cache) {
+				/* from here the key is busy: drop_reader must give it back */
+				s->reader = cache_take(s->cache, e->file, e->row_group, s->fields,
+						       s->n_fields, s->pos - e->first);
+				s->rg = e->row_group;
+				s->reader_failed = !s->reader;
+			}
+			if (!s->reader) {
+				rc = pv_rgreader_open(s->src, df->pf, e->row_group, s->fields,
+						      s->n_fields, &s->bopts, &s->reader, err);
+				s->reader_failed = rc != 0;
+			}
 			if (rc)
 				pv_err_prefix(err, "%s", df->path);
 			else
@@ -1284,9 +1508,23 @@ int pv_scan_next(pv_scan *s, struct ArrowArray *out, int64_t *out_first, pv_err 
 		}
 		struct ArrowArray fb = { 0 };
 		if (!rc && s->n_fields) {
+			/* a batch that ends its range before a jump (a sample's rows)
+			 * lets the columns give back pages the next range does not use */
+			if (s->pos + count == r->first + r->count && s->n_ranges > 1) {
+				/* after the last range the scan is done */
+				int64_t nf = s->range_i + 1 < s->n_ranges ? s->ranges[s->range_i + 1].first
+									 : INT64_MAX;
+				bool same = nf >= e->first && nf - e->first < e->n_rows;
+				if (nf != s->pos + count)
+					pv_rgreader_set_next(s->reader, same ? nf - e->first : INT64_MAX);
+			}
 			rc = pv_rgreader_read(s->reader, s->pos - e->first, count, &fb, err);
-			if (rc) /* the reader names the row group, column and page */
+			if (rc) { /* the reader names the row group, column and page */
+				s->reader_failed = true;
 				pv_err_prefix(err, "%s", df->path);
+			} else {
+				s->reader_next = s->pos - e->first + count;
+			}
 		}
 		if (!rc)
 			rc = assemble(s, s->n_fields ? &fb : NULL, count, out, err);

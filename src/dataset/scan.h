@@ -86,12 +86,40 @@ int pv_rowmap_locate(const pv_rowmap *m, int64_t row, pv_rowpos *out, pv_err *er
 /* The largest batch_rows accepted. */
 #define PV_SCAN_MAX_BATCH_ROWS ((int64_t)1 << 20)
 
+/* Row group readers kept between scans (a server keeps one per dataset):
+ * a reader holds its columns' current decompressed pages and
+ * dictionaries, so a later scan of nearby rows in the same row group
+ * decodes nothing twice. The cache also keeps one open source per file
+ * (pv_source_read is thread-safe). A scan takes a reader for (file, row
+ * group, fields) out of the cache, so no two scans share one, and gives
+ * it back when it moves on; past max_readers idle readers the least
+ * recently used is closed. A scan that needs a reader another scan has
+ * out waits for it to come back (decoding the same pages twice costs
+ * more), so one thread must not keep two scans of one cache open over the
+ * same rows at once. Thread-safe (one mutex); scans using it may run on
+ * any threads. */
+typedef struct pv_rgcache pv_rgcache;
+
+/* A cache for ds (which must outlive it) keeping at most max_readers idle
+ * readers (0: 8). Errors: PV_ENOMEM. Free with pv_rgcache_free, after
+ * every scan using it is closed. */
+int pv_rgcache_new(const pv_dataset *ds, size_t max_readers, pv_rgcache **out, pv_err *err);
+
+/* Closes every reader and source. NULL allowed. */
+void pv_rgcache_free(pv_rgcache *c);
+
+/* Readers handed out by the cache so far (taken from it rather than
+ * opened), for tests and benchmarks. */
+size_t pv_rgcache_hits(const pv_rgcache *c);
+
 typedef struct pv_scan_opts {
 	const char *columns;   /* "a,b.c": comma-separated names, spaces around them
 	                        * ignored; NULL or "" selects every column */
 	bool verify_crc;       /* check page CRCs (--verify) */
 	size_t max_page_bytes; /* a page bigger than this is PV_ELIMIT; 0: the reader's default */
 	int64_t batch_rows;    /* most rows per batch; 0: PV_SCAN_BATCH_ROWS */
+	pv_rgcache *cache;     /* readers and sources to reuse (of the same ds and
+	                        * the same verify_crc/max_page_bytes); NULL: none */
 } pv_scan_opts;
 
 typedef struct pv_scan pv_scan;

@@ -200,3 +200,38 @@ int pv_plain_skip(pv_plain *d, size_t n, pv_err *err)
 	d->n_left -= (int64_t)n;
 	return 0;
 }
+
+void pv_plain_window(pv_plain *d, const uint8_t *p, const uint8_t *end)
+{
+	d->p = p;
+	d->end = end;
+}
+
+size_t pv_plain_fit(const pv_plain *d, size_t n)
+{
+	if ((uint64_t)n > (uint64_t)d->n_left)
+		n = (size_t)d->n_left;
+	size_t have = (size_t)(d->end - d->p);
+	switch (d->type) {
+	case PV_TYPE_BOOLEAN: {
+		size_t bits = have * 8 - (have ? d->bit : 0);
+		return n < bits ? n : bits;
+	}
+	case PV_TYPE_BYTE_ARRAY: {
+		const uint8_t *p = d->p, *end = d->end;
+		size_t k = 0;
+		while (k < n && (size_t)(end - p) >= 4) {
+			uint32_t len = pv_load_u32le(p);
+			if (len > (size_t)(end - p) - 4)
+				break;
+			p += 4 + (size_t)len;
+			k++;
+		}
+		return k;
+	}
+	default:
+		if (d->width == 0)
+			return n;
+		return n < have / d->width ? n : have / d->width;
+	}
+}

@@ -63,4 +63,15 @@ int pv_plain_take(pv_plain *d, size_t n, const uint8_t **out_ptr, pv_err *err);
 /* Moves past the next n values. Errors as pv_plain_get. */
 int pv_plain_skip(pv_plain *d, size_t n, pv_err *err);
 
+/* For a caller that streams the page through a window: the next value now
+ * starts at p and the bytes at hand end at end (the same logical position,
+ * its bytes moved or more of them decompressed). Views handed out before
+ * point into the old bytes. */
+void pv_plain_window(pv_plain *d, const uint8_t *p, const uint8_t *end);
+
+/* How many of the next n values (at most pv_plain_left) lie wholly in the
+ * bytes at hand; a byte array's length prefix is read to know. 0 when the
+ * next one does not. Never fails: a get or skip of that many succeeds. */
+size_t pv_plain_fit(const pv_plain *d, size_t n);
+
 #endif

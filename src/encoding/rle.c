@@ -416,3 +416,65 @@ int pv_bitpacked_skip(pv_bitpacked *b, size_t n, pv_err *err)
 	b->pos += (int64_t)n;
 	return 0;
 }
+
+const uint8_t *pv_rle_keep(const pv_rle *r)
+{
+	return r->run_left > 0 && r->run_packed ? r->packed : r->p;
+}
+
+void pv_rle_window(pv_rle *r, const uint8_t *keep, const uint8_t *end)
+{
+	const uint8_t *old = pv_rle_keep(r);
+	if (r->run_left > 0 && r->run_packed) {
+		/* p lies after the run's groups, packed at keep */
+		r->p = keep + (r->p - old);
+		r->packed = keep;
+	} else {
+		r->p = keep;
+	}
+	r->end = end;
+}
+
+size_t pv_rle_fit(const pv_rle *r, size_t n)
+{
+	if ((uint64_t)n > (uint64_t)r->n_left)
+		n = (size_t)r->n_left;
+	uint64_t got = 0;
+	const uint8_t *p = r->p;
+	if (r->run_left > 0) {
+		if (!r->run_packed || r->width == 0) {
+			got = (uint64_t)r->run_left;
+		} else {
+			/* the buffered group, then whole groups in the window */
+			uint64_t buffered = r->group_pos < 8 ? 8u - r->group_pos : 0;
+			uint64_t groups = (uint64_t)(r->end - r->packed) / r->width;
+			got = buffered + groups * 8;
+			if (got > (uint64_t)r->run_left)
+				got = (uint64_t)r->run_left;
+			if (got < (uint64_t)r->run_left)
+				return (size_t)got;
+		}
+	}
+	uint64_t left = (uint64_t)r->n_left;
+	while (got < n && p < r->end) {
+		pv_cursor c = pv_cursor_make(p, (size_t)(r->end - p));
+		uint64_t h = pv_cursor_uvarint(&c);
+		if (!pv_cursor_ok(&c))
+			break;
+		uint64_t len = h >> 1, vals;
+		if (h & 1) {
+			if (r->width && len > (uint64_t)pv_cursor_left(&c) / r->width)
+				break;
+			vals = len > (uint64_t)INT64_MAX / 8 ? (uint64_t)INT64_MAX : len * 8;
+			p = c.p + (size_t)len * r->width;
+		} else {
+			size_t nb = (r->width + 7) / 8;
+			if (!pv_cursor_take(&c, nb))
+				break;
+			vals = len;
+			p = c.p;
+		}
+		got += vals < left - got ? vals : left - got;
+	}
+	return got < n ? (size_t)got : n;
+}

@@ -105,6 +105,21 @@ int pv_rle_skip(pv_rle *r, size_t n, pv_err *err);
  * RLE runs are counted arithmetically. Errors as pv_rle_get_u32. */
 int pv_rle_skip_count(pv_rle *r, size_t n, uint32_t value, size_t *out_count, pv_err *err);
 
+/* For a caller that streams the hybrid data through a window that slides
+ * forward. The first byte the decoder still needs (the current bit-packed
+ * run's next group, or the next run header). */
+const uint8_t *pv_rle_keep(const pv_rle *r);
+
+/* The bytes from pv_rle_keep moved to keep (or more of them arrived): the
+ * decoder's positions follow, and the bytes at hand end at end. */
+void pv_rle_window(pv_rle *r, const uint8_t *keep, const uint8_t *end);
+
+/* How many of the next n values (at most pv_rle_left) can be decoded from
+ * the bytes at hand: only runs whose header, value and packed groups lie
+ * wholly in them count (a run cut by the window's end would look cut
+ * short). 0 when the next run does not fit; never fails. */
+size_t pv_rle_fit(const pv_rle *r, size_t n);
+
 /* ------------------------------------------------------------------ BIT_PACKED */
 
 /* The deprecated BIT_PACKED levels encoding: n_values values of width bits

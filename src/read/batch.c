@@ -45,6 +45,7 @@ struct pv_rgreader {
 	pv_colbuf *cols;
 	pv_err *errs;       /* per leaf, for parallel reads */
 	int64_t first, count;
+	int64_t next;       /* pv_rgreader_set_next, -1 unknown */
 	int64_t page_bytes; /* expected uncompressed bytes of one page per column */
 };
 
@@ -82,6 +83,7 @@ int pv_rgreader_open(pv_source *src, const pv_pfile *pf, size_t row_group, const
 	r->pf = pf;
 	r->row_group = row_group;
 	r->rows = pf->meta->row_groups[row_group].num_rows;
+	r->next = -1;
 	int rc = pv_atree_build(&r->tree, pf->schema, fields, n_fields, err);
 	if (rc) {
 		pv_rgreader_close(r);
@@ -95,7 +97,7 @@ int pv_rgreader_open(pv_source *src, const pv_pfile *pf, size_t row_group, const
 		pv_rgreader_close(r);
 		return pv_err_set(err, PV_ENOMEM, "out of memory");
 	}
-	pv_chunk_opts copts = { false, 0 };
+	pv_chunk_opts copts = { false, 0, 0 };
 	if (opts) {
 		copts.verify_crc = opts->verify_crc;
 		copts.max_page_bytes = opts->max_page_bytes;
@@ -147,7 +149,15 @@ static int read_leaf(pv_rgreader *r, size_t i, pv_err *err)
 	int rc = pv_chunk_seek(r->chunks[i], r->first, err);
 	if (!rc)
 		rc = pv_chunk_read(r->chunks[i], r->count, &r->cols[i], err);
+	/* the column's values are in cols[i] now: the page can go */
+	if (!rc && r->next >= 0)
+		pv_chunk_drop_page(r->chunks[i], r->next);
 	return rc;
+}
+
+void pv_rgreader_set_next(pv_rgreader *r, int64_t next)
+{
+	r->next = next < 0 ? -1 : next;
 }
 
 static void read_leaf_task(void *ctx, size_t i)
@@ -202,6 +212,7 @@ int pv_rgreader_read(pv_rgreader *r, int64_t first, int64_t count, struct ArrowA
 	}
 	for (size_t i = 0; i < n; i++)
 		pv_colbuf_reset(&r->cols[i]);
+	r->next = -1;
 	return rc;
 }
 

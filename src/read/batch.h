@@ -104,6 +104,15 @@ int64_t pv_rgreader_rows(const pv_rgreader *r);
 int pv_rgreader_read(pv_rgreader *r, int64_t first, int64_t count, struct ArrowArray *out,
 		     pv_err *err);
 
+/* Tells the reader which row (0-based within the row group) the caller
+ * reads after the next pv_rgreader_read: each column then gives back its
+ * page buffers as soon as it has read, unless that row lies in the same
+ * page (pv_chunk_drop_page). -1 (the default, and after every read):
+ * unknown, pages are kept for a read that continues. Readers that jump,
+ * as a sample does, peak at about one page per thread instead of one per
+ * column. */
+void pv_rgreader_set_next(pv_rgreader *r, int64_t next);
+
 /* NULL allowed. */
 void pv_rgreader_close(pv_rgreader *r);
 

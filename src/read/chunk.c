@@ -27,6 +27,10 @@
 #define HEADER_GUESS ((size_t)16 << 10)
 /* Bytes fetched at least while walking headers or reading in order. */
 #define WALK_WINDOW ((size_t)64 << 10)
+/* Read-ahead grows from WALK_WINDOW by doubling with each read that asks
+ * for it, up to READAHEAD: a reader that stops after a few rows (head, a
+ * sample) reads about the pages it needs, one that keeps going soon reads
+ * 1 MiB at a time. */
 #define READAHEAD ((size_t)1 << 20)
 /* Values decoded per decoder call on the converting paths. */
 #define BATCH 1024
@@ -249,6 +253,7 @@ struct pv_chunk {
 	uint8_t *win;
 	size_t win_len, win_cap;
 	int64_t win_off;
+	size_t ra;           /* the read-ahead the next read may add */
 	pv_arena harena;     /* the last parsed header's statistics */
 	pv_page_header hdr;
 	size_t hdr_len;
@@ -291,12 +296,46 @@ struct pv_chunk {
 	size_t pdef_cap, prep_cap; /* bytes */
 	bool dec_ready;
 	pv_decoder dec;
+	/* a streamed page (chunk.h "Streaming"): its body decompressed into
+	 * sw, which holds body bytes [sw_base, sw_base + sw_len) */
+	size_t stream_min;
+	bool streaming;
+	int win_dec;         /* the decoder reads from sw: WIN_PLAIN, WIN_RLE; 0 not */
+	pv_codec_stream *cs;
+	int64_t in_off, in_end; /* compressed bytes not yet read */
+	uint8_t *inb;
+	size_t inb_cap, inb_pos, inb_len;
+	uint8_t *sw;
+	size_t sw_cap, sw_base, sw_len, sw_total;
+	size_t vals_off;     /* where the values start in the body */
+	/* a streamed v1 page's RLE levels ([0] repetition, [1] definition)
+	 * are copied out of the window and decoded as rows are reached:
+	 * pdef/prep hold levels [0, lv_known) */
+	int64_t lv_known;
+	bool lv_lazy[2];
+	pv_rle lv_rle[2];
+	int64_t lv_count[2]; /* rows (rep 0) and values (def max) in the page */
+	uint8_t *lvb[2];
+	size_t lvb_cap[2];
 	pv_buf scratch;
 	uint8_t *tmp;        /* BATCH decoded values on converting paths */
 
 	int64_t row;         /* the row the next read starts at */
 	bool positioned;     /* the page state matches row */
 };
+
+/* PV_CHUNK_STREAM_MIN, or PARQVIEW_STREAM_MIN when set to a number. */
+static size_t default_stream_min(void)
+{
+	const char *v = getenv("PARQVIEW_STREAM_MIN");
+	if (v && *v) {
+		char *end;
+		unsigned long long n = strtoull(v, &end, 10);
+		if (*end == '\0' && n > 0)
+			return (size_t)n;
+	}
+	return PV_CHUNK_STREAM_MIN;
+}
 
 static int page_fail(int64_t pageno, int rc, pv_err *err)
 {
@@ -340,8 +379,10 @@ int pv_chunk_open(pv_source *src, const pv_pfile *pf, size_t row_group, size_t c
 	c->page_cap = opts && opts->max_page_bytes ? opts->max_page_bytes : ((size_t)1 << 30);
 	if (c->page_cap > PV_CODEC_MAX)
 		c->page_cap = PV_CODEC_MAX;
+	c->stream_min = opts && opts->stream_min ? opts->stream_min : default_stream_min();
 	pv_arena_init(&c->harena, PV_PAGEWALK_HEADER_MAX * 2);
 	c->front_off = start;
+	c->ra = WALK_WINDOW;
 	c->dict_offset = -1;
 	c->cur = -1;
 	c->positioned = true;
@@ -360,14 +401,28 @@ static void drop_decoder(pv_chunk *c)
 	if (c->dec_ready)
 		pv_decoder_release(&c->dec);
 	c->dec_ready = false;
+	c->win_dec = 0;
 	c->pg_vpos = 0;
+}
+
+static void end_stream(pv_chunk *c)
+{
+	pv_codec_stream_free(c->cs);
+	c->cs = NULL;
+	c->streaming = false;
+	c->win_dec = 0;
+	c->inb_pos = c->inb_len = 0;
+	c->sw_base = c->sw_len = c->sw_total = 0;
 }
 
 static void unload(pv_chunk *c)
 {
 	drop_decoder(c);
+	end_stream(c);
 	c->cur = -1;
 	c->pg_levels = c->pg_nonnull = c->pg_pos = c->pg_vtarget = 0;
+	c->lv_known = 0;
+	c->lv_lazy[0] = c->lv_lazy[1] = false;
 	c->vals = NULL;
 	c->vals_len = 0;
 }
@@ -377,6 +432,9 @@ void pv_chunk_close(pv_chunk *c)
 	if (!c)
 		return;
 	drop_decoder(c);
+	end_stream(c);
+	spare_give(c->inb, c->inb_cap);
+	spare_give(c->sw, c->sw_cap);
 	pv_buf_release(&c->scratch);
 	pv_arena_release(&c->harena);
 	if (c->have_dict)
@@ -385,6 +443,8 @@ void pv_chunk_close(pv_chunk *c)
 	spare_give(c->win, c->win_cap);
 	free(c->dir);
 	spare_give(c->pbuf, c->pbuf_cap);
+	spare_give(c->lvb[0], c->lvb_cap[0]);
+	spare_give(c->lvb[1], c->lvb_cap[1]);
 	spare_give(c->pdef, c->pdef_cap);
 	spare_give(c->prep, c->prep_cap);
 	free(c->tmp);
@@ -425,6 +485,10 @@ static int fetch(pv_chunk *c, int64_t off, size_t len, size_t want, const uint8_
 		return 0;
 	}
 	size_t left = (size_t)(c->chunk_end - off);
+	if (want > c->ra) {
+		want = c->ra;
+		c->ra = c->ra * 2 < READAHEAD ? c->ra * 2 : READAHEAD;
+	}
 	size_t n = want > len ? want : len;
 	if (n > left)
 		n = left;
@@ -522,6 +586,143 @@ static int inflate_body(pv_chunk *c, bool compressed, const uint8_t *src, size_t
 	if (rc)
 		return rc;
 	*out = c->pbuf;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ streamed pages */
+
+/* Compressed bytes read from the file at a time, and the least window. */
+#define STREAM_IN ((size_t)256 << 10)
+#define STREAM_WINDOW ((size_t)256 << 10)
+
+/* Starts streaming a page body: src_len compressed bytes at file offset
+ * off that decompress to dst_len bytes. */
+static int start_stream(pv_chunk *c, int64_t off, size_t src_len, size_t dst_len, pv_err *err)
+{
+	end_stream(c);
+	int rc = pv_codec_stream_new(c->cm->codec, src_len, dst_len, &c->cs, err);
+	if (rc)
+		return rc;
+	c->streaming = true;
+	c->in_off = off;
+	c->in_end = off + (int64_t)src_len;
+	c->sw_total = dst_len;
+	return 0;
+}
+
+/* Decompresses more of the body into sw after its sw_len bytes, as much as
+ * the window has room for (at least one byte unless the body is done). */
+static int stream_pull(pv_chunk *c, pv_err *err)
+{
+	for (;;) {
+		if (c->inb_pos == c->inb_len && c->in_off < c->in_end) {
+			size_t n = (size_t)(c->in_end - c->in_off);
+			if (n > STREAM_IN)
+				n = STREAM_IN;
+			int rc = scratch_room((void **)&c->inb, &c->inb_cap, STREAM_IN, err);
+			if (!rc)
+				rc = pv_source_read(c->src, c->in_off, c->inb, n, err);
+			if (rc)
+				return rc;
+			c->in_off += (int64_t)n;
+			c->inb_pos = 0;
+			c->inb_len = n;
+		}
+		size_t used, made;
+		int rc = pv_codec_stream_next(c->cs, c->inb + c->inb_pos, c->inb_len - c->inb_pos,
+					      &used, c->sw + c->sw_len, c->sw_cap - c->sw_len, &made, err);
+		if (rc)
+			return rc;
+		c->inb_pos += used;
+		c->sw_len += made;
+		if (made || pv_codec_stream_done(c->cs) || c->sw_len == c->sw_cap)
+			return 0;
+		if (!used && c->inb_pos < c->inb_len)
+			return pv_err_set(err, PV_EINTERNAL, "page stream made no progress");
+	}
+}
+
+/* Makes the window hold body bytes [off, off + n) (n cut at the body's
+ * end), dropping what lies before off; *out points at off and *avail gets
+ * the bytes the window holds from there (at least n). off never moves
+ * back. */
+static int stream_at(pv_chunk *c, size_t off, size_t n, const uint8_t **out, size_t *avail,
+		     pv_err *err)
+{
+	if (off > c->sw_total)
+		return pv_err_set(err, PV_EINTERNAL, "stream offset past the page");
+	if (n > c->sw_total - off)
+		n = c->sw_total - off;
+	if (off < c->sw_base)
+		return pv_err_set(err, PV_EINTERNAL, "stream moved back");
+	size_t drop = off - c->sw_base;
+	if (drop >= c->sw_len) {
+		/* everything before off goes through the window unkept */
+		drop -= c->sw_len;
+		c->sw_base += c->sw_len;
+		c->sw_len = 0;
+		while (drop > 0) {
+			if (!c->sw) {
+				int rc = scratch_room((void **)&c->sw, &c->sw_cap, STREAM_WINDOW, err);
+				if (rc)
+					return rc;
+			}
+			int rc = stream_pull(c, err);
+			if (rc)
+				return rc;
+			size_t k = drop < c->sw_len ? drop : c->sw_len;
+			memmove(c->sw, c->sw + k, c->sw_len - k);
+			c->sw_len -= k;
+			c->sw_base += k;
+			drop -= k;
+		}
+	} else if (drop > 0) {
+		memmove(c->sw, c->sw + drop, c->sw_len - drop);
+		c->sw_len -= drop;
+		c->sw_base = off;
+	}
+	if (n > c->sw_cap || !c->sw) {
+		size_t cap = c->sw_cap * 2 > n ? c->sw_cap * 2 : n;
+		if (cap < STREAM_WINDOW)
+			cap = STREAM_WINDOW;
+		if (cap > c->sw_total && c->sw_total >= n)
+			cap = c->sw_total ? c->sw_total : 1;
+		void *p = NULL;
+		size_t got = 0;
+		int rc = scratch_room(&p, &got, cap, err);
+		if (rc)
+			return rc;
+		if (c->sw_len)
+			memcpy(p, c->sw, c->sw_len);
+		spare_give(c->sw, c->sw_cap);
+		c->sw = p;
+		c->sw_cap = got;
+	}
+	while (c->sw_len < n) {
+		int rc = stream_pull(c, err);
+		if (rc)
+			return rc;
+	}
+	*out = c->sw;
+	*avail = c->sw_len;
+	return 0;
+}
+
+/* Reads a streamed page to the end of its stream, dropping the bytes, so
+ * that a body longer or shorter than its header says fails. */
+static int stream_finish(pv_chunk *c, pv_err *err)
+{
+	while (c->streaming && !pv_codec_stream_done(c->cs)) {
+		c->sw_base += c->sw_len;
+		c->sw_len = 0;
+		int rc = 0;
+		if (!c->sw)
+			rc = scratch_room((void **)&c->sw, &c->sw_cap, STREAM_WINDOW, err);
+		if (!rc)
+			rc = stream_pull(c, err);
+		if (rc)
+			return rc;
+	}
 	return 0;
 }
 
@@ -721,6 +922,98 @@ static int levels_room(pv_chunk *c, int64_t n, pv_err *err)
 	return rc;
 }
 
+/* Levels decoded per step on a lazily decoded page. */
+#define LEVEL_STEP ((int64_t)1 << 16)
+
+/* Keeps a copy of one RLE level section (len bytes at p) and counts what
+ * the page needs at once (rows: repetition levels 0; values: definition
+ * levels at the maximum) without storing the levels. */
+static int lazy_levels(pv_chunk *c, int k, const uint8_t *p, size_t len, int64_t n, int max,
+		       pv_err *err)
+{
+	int rc = scratch_room((void **)&c->lvb[k], &c->lvb_cap[k], len, err);
+	if (rc)
+		return rc;
+	if (len)
+		memcpy(c->lvb[k], p, len);
+	unsigned w = pv_level_width(max);
+	pv_rle count;
+	size_t hits = 0;
+	rc = pv_rle_init(&c->lv_rle[k], c->lvb[k], len, w, n, err);
+	if (!rc)
+		rc = pv_rle_init(&count, c->lvb[k], len, w, n, err);
+	if (!rc)
+		rc = pv_rle_skip_count(&count, (size_t)n, k == 0 ? 0u : (uint32_t)max, &hits, err);
+	if (rc)
+		return rc;
+	c->lv_lazy[k] = true;
+	c->lv_count[k] = (int64_t)hits;
+	return 0;
+}
+
+/* Makes levels [0, x) of the current page available in pdef/prep. Errors
+ * are the level decoder's, not yet naming the page. */
+static int levels_upto(pv_chunk *c, int64_t x, pv_err *err)
+{
+	if (x <= c->lv_known)
+		return 0;
+	int64_t to = x - c->lv_known < LEVEL_STEP ? c->lv_known + LEVEL_STEP : x;
+	if (to > c->pg_levels)
+		to = c->pg_levels;
+	size_t k = (size_t)(to - c->lv_known);
+	int rc = 0;
+	if (c->lv_lazy[0] && (rc = pv_rle_get_levels(&c->lv_rle[0], c->prep + c->lv_known, k,
+						      (int16_t)c->max_rep, err)))
+		pv_err_prefix(err, "repetition levels");
+	if (!rc && c->lv_lazy[1] &&
+	    (rc = pv_rle_get_levels(&c->lv_rle[1], c->pdef + c->lv_known, k, (int16_t)c->max_def, err)))
+		pv_err_prefix(err, "definition levels");
+	if (rc)
+		return rc;
+	c->lv_known = to;
+	return 0;
+}
+
+/* The levels of a streamed v1 page from the front of its body; *pos gets
+ * where they end. Each section is taken into the window as far as its
+ * length prefix says (BIT_PACKED: as far as its values need), so that
+ * its errors read as for a page decompressed whole. */
+static int stream_levels(pv_chunk *c, const pv_page_header *h, int64_t n, size_t *pos,
+			 pv_err *err)
+{
+	const pv_data_page_header *h1 = &h->data_page_header;
+	for (int k = 0; k < 2 && n > 0; k++) {
+		int max = k == 0 ? c->max_rep : c->max_def;
+		int enc = k == 0 ? h1->repetition_level_encoding : h1->definition_level_encoding;
+		if (max == 0)
+			continue;
+		const uint8_t *p;
+		size_t avail, need = 4;
+		int rc = stream_at(c, *pos, 4, &p, &avail, err);
+		if (!rc && enc == PV_ENC_RLE && avail >= 4)
+			need = 4 + (size_t)pv_load_u32le(p);
+		else if (!rc && enc == PV_ENC_BIT_PACKED)
+			need = (size_t)(((uint64_t)n * pv_level_width(max) + 7) / 8);
+		if (!rc)
+			rc = stream_at(c, *pos, need, &p, &avail, err);
+		size_t used = 0;
+		if (!rc && enc == PV_ENC_RLE && avail >= need) {
+			rc = lazy_levels(c, k, p + 4, need - 4, n, max, err);
+			used = need;
+		} else if (!rc) {
+			/* the whole rest when the window holds it, as a whole page */
+			size_t len = avail < c->sw_total - *pos ? avail : c->sw_total - *pos;
+			rc = v1_levels(enc, p, len, n, max, k == 0 ? c->prep : c->pdef, &used, err);
+		}
+		if (rc) {
+			pv_err_prefix(err, k == 0 ? "repetition levels" : "definition levels");
+			return rc;
+		}
+		*pos += used;
+	}
+	return 0;
+}
+
 /* Fetches, checks, decompresses data page dir[idx] and decodes its
  * levels; values are decoded later, on demand. */
 static int load_page_inner(pv_chunk *c, size_t idx, size_t want, pv_err *err)
@@ -728,6 +1021,9 @@ static int load_page_inner(pv_chunk *c, size_t idx, size_t want, pv_err *err)
 	page_ent *e = &c->dir[idx];
 	unload(c);
 	size_t guess = e->total_len > 0 ? (size_t)e->total_len : HEADER_GUESS;
+	/* a page that may stream is not fetched whole for its header */
+	if (!c->verify_crc && guess > READAHEAD)
+		guess = READAHEAD;
 	int rc = read_header(c, e->offset, want > guess ? want : guess, err);
 	if (rc)
 		return rc;
@@ -759,16 +1055,37 @@ static int load_page_inner(pv_chunk *c, size_t idx, size_t want, pv_err *err)
 	}
 	size_t hlen = c->hdr_len, comp = (size_t)h->compressed_page_size;
 	size_t ulen = (size_t)h->uncompressed_page_size;
-	const uint8_t *p;
-	if ((rc = fetch(c, e->offset, hlen + comp, 0, &p, err)))
-		return rc;
-	const uint8_t *body = p + hlen;
-	if ((rc = check_crc(c, body, comp, err)))
-		return rc;
+	bool stream = !c->verify_crc && c->cm->codec != PV_CODEC_UNCOMPRESSED &&
+		      !pv_codec_stream_whole(c->cm->codec) && ulen >= c->stream_min &&
+		      (!v2 || h->data_page_header_v2.is_compressed);
 	if ((rc = levels_room(c, n, err)))
 		return rc;
 	c->cur_v2 = v2;
 	c->encoding = encoding;
+	const uint8_t *p, *body = NULL;
+	if (stream && !v2) {
+		if ((rc = start_stream(c, e->offset + (int64_t)hlen, comp, ulen, err)))
+			return rc;
+		size_t pos = 0;
+		if ((rc = stream_levels(c, h, n, &pos, err)))
+			return rc;
+		c->vals_off = pos;
+		c->vals = NULL;
+		c->vals_len = ulen - pos;
+		goto levels_done;
+	}
+	/* a v2 page's levels lie uncompressed in front of its body */
+	size_t front = stream ? hlen + (size_t)h->data_page_header_v2.repetition_levels_byte_length +
+					(size_t)h->data_page_header_v2.definition_levels_byte_length
+			      : hlen + comp;
+	if (front > hlen + comp)
+		front = hlen + comp;
+	/* the read-ahead asked for the header serves the pages that follow */
+	if ((rc = fetch(c, e->offset, front, want, &p, err)))
+		return rc;
+	body = p + hlen;
+	if ((rc = check_crc(c, body, comp, err)))
+		return rc;
 	if (!v2) {
 		const uint8_t *data;
 		if ((rc = inflate_body(c, true, body, comp, ulen, &data, err)))
@@ -811,6 +1128,15 @@ static int load_page_inner(pv_chunk *c, size_t idx, size_t want, pv_err *err)
 			pv_err_prefix(err, "definition levels");
 			return rc;
 		}
+		if (stream) {
+			if ((rc = start_stream(c, e->offset + (int64_t)(hlen + rl + dl), comp - rl - dl,
+					       ulen - rl - dl, err)))
+				return rc;
+			c->vals_off = 0;
+			c->vals = NULL;
+			c->vals_len = ulen - rl - dl;
+			goto levels_done;
+		}
 		const uint8_t *data;
 		rc = inflate_body(c, h2->is_compressed, body + rl + dl, comp - rl - dl, ulen - rl - dl,
 				  &data, err);
@@ -819,9 +1145,15 @@ static int load_page_inner(pv_chunk *c, size_t idx, size_t want, pv_err *err)
 		c->vals = data;
 		c->vals_len = ulen - rl - dl;
 	}
+levels_done:
 	c->pg_levels = n;
+	c->lv_known = c->lv_lazy[0] || c->lv_lazy[1] ? 0 : n;
+	if (n > 0 && (rc = levels_upto(c, 1, err)))
+		return rc;
 	int64_t nonnull = n;
-	if (c->max_def > 0) {
+	if (c->lv_lazy[1]) {
+		nonnull = c->lv_count[1];
+	} else if (c->max_def > 0) {
 		nonnull = 0;
 		const int16_t *d = c->pdef;
 		int16_t md = (int16_t)c->max_def;
@@ -833,8 +1165,11 @@ static int load_page_inner(pv_chunk *c, size_t idx, size_t want, pv_err *err)
 	if (c->max_rep > 0) {
 		rows = 0;
 		const int16_t *r = c->prep;
-		for (int64_t i = 0; i < n; i++)
-			rows += r[i] == 0;
+		if (c->lv_lazy[0])
+			rows = c->lv_count[0];
+		else
+			for (int64_t i = 0; i < n; i++)
+				rows += r[i] == 0;
 		if (n > 0 && r[0] != 0) {
 			if (idx == 0)
 				return pv_err_set(err, PV_ECORRUPT,
@@ -1005,32 +1340,52 @@ static int64_t count_values(const pv_chunk *c, int64_t a, int64_t b)
 	return k;
 }
 
-/* Moves past n row starts in the current page, stopping at the next row
- * start (or the page end). Returns the rows passed. */
-static int64_t skip_rows_in_page(pv_chunk *c, int64_t n)
+/* From level a of the current page: the level *out_b where the row after
+ * the next n row starts begins (or the page end), and *out_passed, the
+ * row starts in [a, b). Levels up to b are decoded on the way. */
+static int rows_span(pv_chunk *c, int64_t a, int64_t n, int64_t *out_b, int64_t *out_passed,
+		     pv_err *err)
 {
-	int64_t a = c->pg_pos, b, passed;
+	int64_t b = a, passed = 0;
+	int rc;
 	if (c->max_rep == 0) {
 		int64_t avail = c->pg_levels - a;
 		passed = n < avail ? n : avail;
 		b = a + passed;
 	} else {
-		const int16_t *r = c->prep;
-		b = a;
-		passed = 0;
 		while (b < c->pg_levels) {
-			if (r[b] == 0) {
-				if (passed == n)
-					break;
-				passed++;
+			if (b >= c->lv_known && (rc = levels_upto(c, b + 1, err)))
+				return rc;
+			const int16_t *r = c->prep;
+			for (int64_t lim = c->lv_known; b < lim; b++) {
+				if (r[b] == 0) {
+					if (passed == n)
+						goto found;
+					passed++;
+				}
 			}
-			b++;
 		}
 	}
+found:
+	if ((rc = levels_upto(c, b, err)))
+		return rc;
+	*out_b = b;
+	*out_passed = passed;
+	return 0;
+}
+
+/* Moves past n row starts in the current page, stopping at the next row
+ * start (or the page end). */
+static int skip_rows_in_page(pv_chunk *c, int64_t n, pv_err *err)
+{
+	int64_t a = c->pg_pos, b, passed;
+	int rc = rows_span(c, a, n, &b, &passed, err);
+	if (rc)
+		return page_fail(c->dir[c->cur].pageno, rc, err);
 	c->pg_vtarget += count_values(c, a, b);
 	c->pg_pos = b;
 	c->row += passed;
-	return passed;
+	return 0;
 }
 
 int pv_chunk_seek(pv_chunk *c, int64_t row, pv_err *err)
@@ -1041,18 +1396,17 @@ int pv_chunk_seek(pv_chunk *c, int64_t row, pv_err *err)
 		return 0;
 	if (c->positioned && c->cur >= 0 && row > c->row) {
 		const page_ent *e = &c->dir[c->cur];
-		if (row - e->first_row < e->n_rows) {
-			skip_rows_in_page(c, row - c->row);
-			return 0;
-		}
+		if (row - e->first_row < e->n_rows)
+			return skip_rows_in_page(c, row - c->row, err);
 	}
 	c->positioned = false;
 	size_t idx = 0;
 	int rc = find_page(c, row, &idx, err);
 	if (rc)
 		return rc;
-	if ((int64_t)idx == c->cur) {
-		/* back to the page start; the decoder restarts if it ran ahead */
+	if ((int64_t)idx == c->cur && !(c->streaming && (c->dec_ready || c->sw_base > c->vals_off))) {
+		/* back to the page start; the decoder restarts if it ran ahead
+		 * (a streamed page whose window moved on is loaded again) */
 		drop_decoder(c);
 		c->pg_pos = 0;
 		c->pg_vtarget = 0;
@@ -1061,25 +1415,74 @@ int pv_chunk_seek(pv_chunk *c, int64_t row, pv_err *err)
 	}
 	/* levels continuing the previous page's last row are not ours */
 	if (c->max_rep > 0) {
-		int64_t i = 0;
-		while (i < c->pg_levels && c->prep[i] != 0)
-			i++;
+		int64_t i, none;
+		if ((rc = rows_span(c, 0, 0, &i, &none, err)))
+			return page_fail(c->dir[idx].pageno, rc, err);
 		c->pg_vtarget = count_values(c, 0, i);
 		c->pg_pos = i;
 	}
 	c->row = c->dir[idx].first_row;
-	skip_rows_in_page(c, row - c->row);
+	if ((rc = skip_rows_in_page(c, row - c->row, err)))
+		return rc;
 	c->positioned = true;
 	return 0;
 }
 
+void pv_chunk_drop_page(pv_chunk *c, int64_t next_row)
+{
+	if (!c)
+		return;
+	if (c->cur >= 0) {
+		const page_ent *e = &c->dir[c->cur];
+		if (next_row >= e->first_row && (e->n_rows < 0 || next_row - e->first_row < e->n_rows))
+			return;
+	}
+	unload(c);
+	c->positioned = false;
+	/* a jump ends the sequential run the read-ahead was growing for */
+	c->ra = WALK_WINDOW;
+	c->win_len = 0;
+	spare_give(c->win, c->win_cap);
+	spare_give(c->pbuf, c->pbuf_cap);
+	spare_give(c->inb, c->inb_cap);
+	spare_give(c->sw, c->sw_cap);
+	spare_give(c->pdef, c->pdef_cap);
+	spare_give(c->prep, c->prep_cap);
+	spare_give(c->lvb[0], c->lvb_cap[0]);
+	spare_give(c->lvb[1], c->lvb_cap[1]);
+	c->win = c->pbuf = c->inb = c->sw = c->lvb[0] = c->lvb[1] = NULL;
+	c->pdef = c->prep = NULL;
+	c->win_cap = c->pbuf_cap = c->inb_cap = c->sw_cap = c->lvb_cap[0] = c->lvb_cap[1] = 0;
+	c->pdef_cap = c->prep_cap = 0;
+	pv_buf_release(&c->scratch);
+	pv_buf_init(&c->scratch, c->page_cap);
+}
+
 /* ------------------------------------------------------------------ values */
+
+#define WIN_PLAIN 1
+#define WIN_RLE 2
+
+/* The encodings a streamed page decodes from its sliding window. */
+static bool window_encoding(int encoding)
+{
+	return encoding == PV_ENC_PLAIN || dict_encoded(encoding);
+}
 
 static int ensure_decoder(pv_chunk *c, pv_err *err)
 {
 	if (c->dec_ready)
 		return 0;
 	pv_buf_reset(&c->scratch);
+	size_t avail = 0;
+	if (c->streaming) {
+		/* PLAIN and dictionary indices decode from the window as it
+		 * slides; the other encodings get the rest of the body at once */
+		size_t want = window_encoding(c->encoding) ? STREAM_WINDOW : c->vals_len;
+		int rc = stream_at(c, c->vals_off, want, &c->vals, &avail, err);
+		if (rc)
+			return rc;
+	}
 	int rc = pv_decoder_init(&c->dec, c->encoding, c->lt.phys, c->lt.type_length, c->vals,
 				 c->vals_len, c->pg_nonnull, c->have_dict ? &c->dict : NULL,
 				 &c->scratch, err);
@@ -1087,9 +1490,78 @@ static int ensure_decoder(pv_chunk *c, pv_err *err)
 		pv_decoder_release(&c->dec);
 		return rc;
 	}
+	if (c->streaming && window_encoding(c->encoding)) {
+		/* checked against the whole section above; reads see the window */
+		if (c->encoding == PV_ENC_PLAIN) {
+			pv_plain_window(&c->dec.u.plain, c->vals, c->vals + avail);
+			c->win_dec = WIN_PLAIN;
+		} else {
+			pv_rle_window(&c->dec.u.rle, pv_rle_keep(&c->dec.u.rle), c->vals + avail);
+			c->win_dec = WIN_RLE;
+		}
+	}
 	c->dec_ready = true;
 	c->pg_vpos = 0;
 	c->stats.pages_decoded++;
+	return 0;
+}
+
+/* How many of the next n values a decoder reading from the window can
+ * take now (at least 1), sliding the window to the first byte it still
+ * needs and decompressing more as needed. Once the window holds the rest
+ * of the body, n: the decoder then meets the page's end and names the
+ * error. */
+static int window_fit(pv_chunk *c, size_t n, size_t *out_m, pv_err *err)
+{
+	pv_plain *d = &c->dec.u.plain;
+	pv_rle *r = &c->dec.u.rle;
+	bool plain = c->win_dec == WIN_PLAIN;
+	for (;;) {
+		size_t m = plain ? pv_plain_fit(d, n) : pv_rle_fit(r, n);
+		const uint8_t *keep = plain ? d->p : pv_rle_keep(r);
+		const uint8_t *end = plain ? d->end : r->end;
+		size_t at = c->sw_base + (size_t)(keep - c->sw);
+		size_t have = (size_t)(end - keep);
+		if (m > 0 || at + have >= c->sw_total) {
+			*out_m = m > 0 ? m : n;
+			return 0;
+		}
+		size_t want = have < STREAM_WINDOW / 2 ? STREAM_WINDOW : have * 2;
+		const uint8_t *p;
+		size_t avail;
+		int rc = stream_at(c, at, want, &p, &avail, err);
+		if (rc)
+			return rc;
+		if (plain)
+			pv_plain_window(d, p, p + avail);
+		else
+			pv_rle_window(r, p, p + avail);
+	}
+}
+
+/* pv_decoder_get of up to n values; *got says how many (a window may
+ * hold fewer). */
+static int dec_get(pv_chunk *c, void *out, size_t n, size_t *got, pv_err *err)
+{
+	size_t m = n;
+	int rc = c->win_dec ? window_fit(c, n, &m, err) : 0;
+	if (!rc)
+		rc = pv_decoder_get(&c->dec, out, m, err);
+	*got = rc ? 0 : m;
+	return rc;
+}
+
+static int dec_skip(pv_chunk *c, size_t n, pv_err *err)
+{
+	while (n > 0) {
+		size_t m = n;
+		int rc = c->win_dec ? window_fit(c, n, &m, err) : 0;
+		if (!rc)
+			rc = pv_decoder_skip(&c->dec, m, err);
+		if (rc)
+			return rc;
+		n -= m;
+	}
 	return 0;
 }
 
@@ -1101,7 +1573,7 @@ static int decode_values(pv_chunk *c, int64_t k, pv_colbuf *out, pv_err *err)
 		return rc;
 	if (c->pg_vpos < c->pg_vtarget) {
 		int64_t s = c->pg_vtarget - c->pg_vpos;
-		if ((rc = pv_decoder_skip(&c->dec, (size_t)s, err)))
+		if ((rc = dec_skip(c, (size_t)s, err)))
 			return rc;
 		c->stats.values_skipped += s;
 		c->pg_vpos = c->pg_vtarget;
@@ -1112,9 +1584,11 @@ static int decode_values(pv_chunk *c, int64_t k, pv_colbuf *out, pv_err *err)
 	if (lt->conv == PV_ACONV_COPY || lt->conv == PV_ACONV_BOOL) {
 		if ((rc = values_reserve(out, n * lt->width, err)))
 			return rc;
-		if ((rc = pv_decoder_get(&c->dec, out->values + out->values_len, n, err)))
-			return rc;
-		out->values_len += n * lt->width;
+		for (size_t done = 0, m; done < n; done += m) {
+			if ((rc = dec_get(c, out->values + out->values_len, n - done, &m, err)))
+				return rc;
+			out->values_len += m * lt->width;
+		}
 	} else if (lt->conv == PV_ACONV_BINARY) {
 		if ((rc = offsets_reserve(out, n, err)))
 			return rc;
@@ -1131,7 +1605,7 @@ static int decode_values(pv_chunk *c, int64_t k, pv_colbuf *out, pv_err *err)
 		pv_bytes_view *v = (pv_bytes_view *)(void *)c->tmp;
 		for (size_t done = 0; done < n;) {
 			size_t m = n - done < BATCH ? n - done : BATCH;
-			if ((rc = pv_decoder_get(&c->dec, v, m, err)))
+			if ((rc = dec_get(c, v, m, &m, err)))
 				return rc;
 			size_t bytes = 0;
 			for (size_t i = 0; i < m; i++)
@@ -1160,7 +1634,7 @@ static int decode_values(pv_chunk *c, int64_t k, pv_colbuf *out, pv_err *err)
 			return rc;
 		for (size_t done = 0; done < n;) {
 			size_t m = n - done < BATCH ? n - done : BATCH;
-			if ((rc = pv_decoder_get(&c->dec, c->tmp, m, err)))
+			if ((rc = dec_get(c, c->tmp, m, &m, err)))
 				return rc;
 			pv_arrowtype_convert(lt, c->tmp, m, out->values + out->values_len);
 			out->values_len += m * lt->width;
@@ -1228,24 +1702,8 @@ int pv_chunk_read(pv_chunk *c, int64_t n_rows, pv_colbuf *out, pv_err *err)
 			continue;
 		}
 		int64_t a = c->pg_pos, b, started;
-		if (c->max_rep == 0) {
-			int64_t avail = c->pg_levels - a;
-			started = left < avail ? left : avail;
-			b = a + started;
-		} else {
-			const int16_t *r = c->prep;
-			b = a;
-			started = 0;
-			while (b < c->pg_levels) {
-				if (r[b] == 0) {
-					if (started == left)
-						break;
-					started++;
-				}
-				b++;
-			}
-		}
-		if ((rc = emit(c, a, b, out, err))) {
+		if ((rc = rows_span(c, a, left, &b, &started, err)) ||
+		    (rc = emit(c, a, b, out, err))) {
 			int64_t pageno = c->dir[c->cur].pageno;
 			page_fail(pageno, rc, err);
 			goto fail;
@@ -1254,6 +1712,10 @@ int pv_chunk_read(pv_chunk *c, int64_t n_rows, pv_colbuf *out, pv_err *err)
 		c->row += started;
 		left -= started;
 		out->n_rows += started;
+		if (c->streaming && b == c->pg_levels && (rc = stream_finish(c, err))) {
+			page_fail(c->dir[c->cur].pageno, rc, err);
+			goto fail;
+		}
 		if (left == 0 && b < c->pg_levels)
 			break;
 	}

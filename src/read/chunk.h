@@ -64,8 +64,27 @@
  * page without a dictionary, uncompressed bodies whose sizes disagree.
  * A dictionary page's own errors name the dictionary page.
  *
+ * Streaming. A compressed page of a streaming codec (codec.h: ZSTD, GZIP,
+ * BROTLI) whose decompressed body reaches stream_min bytes is not
+ * decompressed whole: its compressed bytes are read in blocks and
+ * decompressed into a sliding window as values are needed, so reading the
+ * first rows of a 100 MiB page decompresses a few hundred KiB and holds a
+ * window, not the page. The RLE levels of a v1 page (at the body's front)
+ * are copied out and decoded as rows are reached (counted once at load for
+ * the page's rows and values); PLAIN values and dictionary indices are
+ * then decoded straight from the window, and skipping values inside the
+ * page decompresses what precedes them without keeping it. Other
+ * encodings take the rest of the body into the window at once (whole, as
+ * before). A page read to its end is
+ * checked to the end of its stream, so a page that decompresses to more
+ * or fewer bytes than its header says fails with the codec's message when
+ * it is read through; a read that stops early never looks at the rest,
+ * so it cannot see such a lie. Reading back inside a streamed page starts
+ * its stream again. With verify_crc, pages are read whole (the CRC covers
+ * the whole page).
+ *
  * Memory: a reader holds its read window, the current page (decompressed
- * bytes and levels) and the dictionary. Big scratch buffers go back to a
+ * bytes and levels, or its stream window) and the dictionary. Big scratch buffers go back to a
  * small process-wide cache when a reader closes (at most 256 MiB, none
  * under 1 MiB, mutex-guarded), so readers opened row group after row group
  * reuse memory instead of faulting in fresh pages every time.
@@ -124,7 +143,14 @@ void pv_colbuf_reset(pv_colbuf *b);
 typedef struct pv_chunk_opts {
 	bool verify_crc;
 	size_t max_page_bytes; /* 0: 1 GiB */
+	size_t stream_min;     /* pages whose decompressed body has at least this
+	                        * many bytes stream (see "Streaming" above); 0:
+	                        * PV_CHUNK_STREAM_MIN, or the environment variable
+	                        * PARQVIEW_STREAM_MIN when it is set (tests set it
+	                        * to 1 to stream every page); SIZE_MAX: never */
 } pv_chunk_opts;
+
+#define PV_CHUNK_STREAM_MIN ((size_t)1 << 20)
 
 /* What a reader did, for tests and benchmarks. */
 typedef struct pv_chunk_stats {
@@ -170,6 +196,13 @@ int pv_chunk_seek(pv_chunk *c, int64_t row, pv_err *err);
  * PV_EIO; PV_ENOMEM. After an error the reader re-seeks on its next use
  * and out holds a partial result. */
 int pv_chunk_read(pv_chunk *c, int64_t n_rows, pv_colbuf *out, pv_err *err);
+
+/* Gives back the current page's buffers (decompressed page, read window,
+ * levels, stream) unless next_row, the row the caller will ask for next,
+ * lies in that page; the dictionary stays. For readers that jump (a
+ * sample): without it every column keeps a page it will not use again.
+ * The next read or seek loads its page as usual. Never fails. */
+void pv_chunk_drop_page(pv_chunk *c, int64_t next_row);
 
 pv_chunk_stats pv_chunk_stats_get(const pv_chunk *c);
 

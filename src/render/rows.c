@@ -149,7 +149,7 @@ int pv_rows_writer_open(pv_rows_writer **out_w, FILE *out, const pv_rows_opts *o
 	if (!out || !opts || !schema)
 		return pv_err_set(err, PV_EINVAL,
 				  "rows writer needs an output, options and a schema");
-	if ((unsigned)opts->format > PV_ROWS_VERTICAL)
+	if ((unsigned)opts->format > PV_ROWS_ARRAYS)
 		return pv_err_set(err, PV_EINVAL, "invalid output format %d", (int)opts->format);
 	if (!schema->release)
 		return pv_err_set(err, PV_EINVAL, "schema has been released");
@@ -438,23 +438,34 @@ static int json_row(pv_rows_writer *w, const struct ArrowArray *batch, int64_t r
 	int rc = 0;
 	if (w->o.format == PV_ROWS_JSON)
 		rc = pv_buf_puts(&w->row, w->started ? ",\n" : "[\n", err);
+	bool arrays = w->o.format == PV_ROWS_ARRAYS;
 	pv_json j;
 	pv_json_init_buf(&j, &w->row, false);
-	pv_json_object_begin(&j);
-	if (w->o.row_numbers)
-		pv_json_kint(&j, "#", num);
+	if (arrays)
+		pv_json_array_begin(&j);
+	else
+		pv_json_object_begin(&j);
+	if (w->o.row_numbers) {
+		if (!arrays)
+			pv_json_key(&j, "#");
+		pv_json_int(&j, num);
+	}
 	for (size_t c = 0; !rc && c < w->n_cols; c++) {
-		pv_json_key(&j, col_name(w, c));
+		if (!arrays)
+			pv_json_key(&j, col_name(w, c));
 		pv_acell cell = column_cell(w, batch, c, r);
 		rc = pv_acell_json(&cell, &j, err);
 		if (rc)
 			pv_err_prefix(err, "row %" PRId64 ": column '%s'", num, col_name(w, c));
 	}
-	pv_json_object_end(&j);
+	if (arrays)
+		pv_json_array_end(&j);
+	else
+		pv_json_object_end(&j);
 	if (!rc && j.error)
 		rc = pv_err_set(err, j.error, "row %" PRId64 ": cannot write json (%s)", num,
 				pv_code_name(j.error));
-	if (!rc && w->o.format == PV_ROWS_JSONL)
+	if (!rc && (w->o.format == PV_ROWS_JSONL || arrays))
 		rc = pv_buf_putc(&w->row, '\n', err);
 	if (!rc)
 		rc = emit(w, w->row.data, w->row.len, err);
@@ -557,6 +568,7 @@ int pv_rows_writer_write(pv_rows_writer *w, const struct ArrowArray *batch, int6
 			break;
 		case PV_ROWS_JSONL:
 		case PV_ROWS_JSON:
+		case PV_ROWS_ARRAYS:
 			rc = json_row(w, batch, r, num, err);
 			break;
 		case PV_ROWS_VERTICAL:

@@ -89,8 +89,12 @@
  *           order (duplicate column names repeat the key).
  * JSON      one array of those objects: "[\n", rows joined by ",\n",
  *           "\n]\n" at close; "[]\n" when there are no rows.
- * With row_numbers, TABLE, MARKDOWN and CSV get a first column "#" and
- * JSONL/JSON objects a first key "#" holding the global row index.
+ * ARRAYS    one JSON array per row, [value, ...] in column order, each
+ *           followed by "\n" (the server's row pages; values as JSONL).
+ *           A "\n" in the output only ever ends a row.
+ * With row_numbers, TABLE, MARKDOWN and CSV get a first column "#",
+ * JSONL/JSON objects a first key "#" and ARRAYS rows a first element
+ * holding the global row index.
  *
  * Type -> JSON (JSONL, JSON, and nested values in CSV)
  * ---------------------------------------------------
@@ -141,7 +145,8 @@ typedef enum pv_rows_format {
 	PV_ROWS_JSONL,
 	PV_ROWS_JSON,
 	PV_ROWS_MARKDOWN,
-	PV_ROWS_VERTICAL
+	PV_ROWS_VERTICAL,
+	PV_ROWS_ARRAYS /* not named by pv_rows_format_parse: an API form */
 } pv_rows_format;
 
 /* Rows per TABLE/MARKDOWN section when chunk_rows is 0. */

@@ -139,13 +139,15 @@ static void chunk_roundtrip(const char *path, opened *o, size_t g, size_t col)
 	const pv_pfile *pf = o->pf;
 	int64_t rows = pf->meta->row_groups[g].num_rows;
 	pv_err e;
-	pv_chunk_opts opts = { true, 0 };
+	pv_chunk_opts opts = { true, 0, 0 };
 	pv_chunk *c;
 	pv_err_clear(&e);
 	if (pv_chunk_open(o->src, pf, g, col, &opts, &c, &e))
 		fail_msg("%s: rg %zu col %zu: open: %s", path, g, col, e.msg);
 	const pv_schema_node *leaf = pv_chunk_leaf(c);
-	const pv_leaftype *lt = pv_chunk_type(c);
+	/* a copy: the reader is closed and opened again below */
+	pv_leaftype lt_copy = *pv_chunk_type(c);
+	const pv_leaftype *lt = &lt_copy;
 	pv_colbuf whole;
 	pv_colbuf_init(&whole, 0);
 	if (pv_chunk_read(c, rows, &whole, &e))
@@ -157,12 +159,21 @@ static void chunk_roundtrip(const char *path, opened *o, size_t g, size_t col)
 	char what[1200];
 	snprintf(what, sizeof what, "%s: rg %zu column '%s'", path, g, leaf->path);
 
+	/* Twice: pages decompressed whole (CRCs checked), then every page
+	 * streamed through a window (chunk.h "Streaming"), which must read
+	 * the same rows at any position. */
+	pv_colbuf part;
+	pv_colbuf_init(&part, 0);
+	for (int mode = 0; mode < 2; mode++) {
+	if (mode == 1) {
+		pv_chunk_close(c);
+		opts = (pv_chunk_opts){ .verify_crc = false, .stream_min = 1 };
+		assert_int_equal(pv_chunk_open(o->src, pf, g, col, &opts, &c, &e), 0);
+	}
 	/* in pieces, one reader going forward */
 	pv_chunk *c2;
 	assert_int_equal(pv_chunk_open(o->src, pf, g, col, &opts, &c2, &e), 0);
 	int64_t at = 0;
-	pv_colbuf part;
-	pv_colbuf_init(&part, 0);
 	while (at < rows) {
 		int64_t n = 1 + rnd_below(rnd() % 2 ? 3 : 300);
 		if (n > rows - at)
@@ -184,6 +195,8 @@ static void chunk_roundtrip(const char *path, opened *o, size_t g, size_t col)
 			fail_msg("%s: rows [%lld, +%lld): %s", what, (long long)first, (long long)n, e.msg);
 		check_slice(&whole, &ix, lt, &part, first, n, what);
 	}
+	pv_chunk_close(c2);
+	}
 	/* past the end */
 	pv_colbuf_reset(&part);
 	if (pv_chunk_seek(c, rows, &e) == 0) {
@@ -191,7 +204,6 @@ static void chunk_roundtrip(const char *path, opened *o, size_t g, size_t col)
 		assert_int_equal(e.code, PV_ECORRUPT);
 	}
 	pv_colbuf_release(&part);
-	pv_chunk_close(c2);
 	index_free(&ix);
 	pv_colbuf_release(&whole);
 	pv_chunk_close(c);
@@ -246,7 +258,7 @@ static int read_all_chunks(const char *rel, bool verify, pv_err *e)
 	opened o;
 	int rc = open_file(pv_test_file(p, sizeof p, rel), &o, e);
 	assert_int_equal(rc, 0);
-	pv_chunk_opts opts = { verify, 0 };
+	pv_chunk_opts opts = { verify, 0, 0 };
 	for (size_t g = 0; !rc && g < o.pf->meta->n_row_groups; g++)
 		for (size_t c = 0; !rc && c < o.pf->schema->n_leaves; c++) {
 			pv_chunk *ch;
@@ -295,7 +307,7 @@ static void test_caps(void **state)
 	pv_err e;
 	assert_int_equal(open_file(pv_test_file(p, sizeof p, "data/alltypes_plain.parquet"), &o, &e), 0);
 	/* a page above the cap is refused before anything is allocated */
-	pv_chunk_opts tiny = { false, 16 };
+	pv_chunk_opts tiny = { false, 16, 0 };
 	pv_chunk *c;
 	assert_int_equal(pv_chunk_open(o.src, o.pf, 0, 0, &tiny, &c, &e), 0);
 	pv_colbuf b;

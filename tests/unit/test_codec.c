@@ -3,7 +3,9 @@
  * at several sizes, wrong page sizes, truncated and corrupted streams,
  * concatenated gzip members and zstd frames, the LZ4 framings built by
  * hand, a brotli stream built bit by bit, unsupported codecs, threads, and
- * every page of every corpus file decompressed to its header's size.
+ * every page of every corpus file decompressed to its header's size; and
+ * every one of those decompressions done again through pv_codec_stream at
+ * several feeding sizes, which must agree with the one-shot call.
  */
 #include "testutil.h"
 
@@ -108,6 +110,82 @@ static void put_u32be(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
+/* ------------------------------------------------------------------ streams */
+
+/* Decompresses comp with a pv_codec_stream, feeding in_step input bytes
+ * and taking out_step output bytes a call, into dst (want bytes). */
+static int stream_decompress(int codec, const uint8_t *comp, size_t len, uint8_t *dst,
+			     size_t want, size_t in_step, size_t out_step, pv_err *e)
+{
+	pv_codec_stream *s;
+	int rc = pv_codec_stream_new(codec, len, want, &s, e);
+	if (rc)
+		return rc;
+	size_t fed = 0, made = 0;
+	int idle = 0;
+	while (!pv_codec_stream_done(s)) {
+		size_t in_n = len - fed < in_step ? len - fed : in_step;
+		size_t out_n = want - made < out_step ? want - made : out_step;
+		size_t used = 0, got = 0;
+		rc = pv_codec_stream_next(s, comp ? comp + fed : NULL, in_n, &used,
+					  dst ? dst + made : NULL, out_n, &got, e);
+		if (rc)
+			break;
+		assert_true(used <= in_n);
+		assert_true(got <= out_n);
+		fed += used;
+		made += got;
+		assert_int_equal(pv_codec_stream_made(s), made);
+		/* a call that gets nowhere must be followed by one that does
+		 * or by an error: never a hang */
+		idle = used || got ? 0 : idle + 1;
+		assert_true(idle < 2);
+	}
+	if (!rc)
+		assert_int_equal(made, want);
+	pv_codec_stream_free(s);
+	return rc;
+}
+
+/* The size messages, which a stream must give word for word. */
+static bool size_message(const char *msg)
+{
+	return strstr(msg, "page decompresses to") || strstr(msg, "page has");
+}
+
+/* pv_codec_decompress, and a stream over the same bytes at several
+ * feeding sizes, which must agree: the same code, the same size messages,
+ * the same bytes on success. Returns the one-shot result. */
+static int both_decompress(int codec, const uint8_t *comp, size_t len, uint8_t *dst, size_t want,
+			   pv_err *e)
+{
+	int rc = pv_codec_decompress(codec, comp, len, dst, want, e);
+	if (rc == PV_EUNSUPPORTED || rc == PV_ELIMIT)
+		return rc;
+	static const size_t steps[][2] = { { 1, 1 }, { 7, 13 }, { 4096, 1000 }, { SIZE_MAX, SIZE_MAX } };
+	for (size_t k = 0; k < sizeof steps / sizeof steps[0]; k++) {
+		/* one-byte steps over big pages would take long */
+		if (k == 0 && (len > 5000 || want > 5000))
+			continue;
+		uint8_t *sdst = guarded(want);
+		pv_err se;
+		pv_err_clear(&se);
+		int src2 = stream_decompress(codec, comp, len, sdst, want, steps[k][0], steps[k][1], &se);
+		if (src2 != rc)
+			print_message("# %s %zu -> %zu, steps %zu/%zu: one-shot %d '%s', stream %d '%s'\n",
+				      pv_codec_name(codec), len, want, steps[k][0], steps[k][1], rc,
+				      rc ? e->msg : "", src2, src2 ? se.msg : "");
+		assert_int_equal(src2, rc);
+		if (!rc)
+			assert_memory_equal(sdst, dst, want);
+		else if (size_message(e->msg))
+			assert_string_equal(se.msg, e->msg);
+		assert_canary(sdst, want);
+		free(sdst);
+	}
+	return rc;
+}
+
 /* Compresses with codec into a fresh buffer (the test's way in). */
 static void compress_new(int codec, int level, const uint8_t *src, size_t n, pv_buf *out)
 {
@@ -178,7 +256,7 @@ static void check_decompress(int codec, const uint8_t *comp, size_t comp_len,
 {
 	pv_err e;
 	uint8_t *dst = guarded(want);
-	int rc = pv_codec_decompress(codec, comp, comp_len, dst, want, &e);
+	int rc = both_decompress(codec, comp, comp_len, dst, want, &e);
 	if (rc)
 		print_message("# %s, %zu bytes: %s\n", pv_codec_name(codec), want, e.msg);
 	assert_int_equal(rc, 0);
@@ -300,15 +378,15 @@ static void test_lz4_hadoop_by_hand(void **state)
 	pv_err e;
 	uint8_t *dst = guarded(9);
 	/* One byte short: neither framing fits, and nothing past dst moves. */
-	assert_failed(pv_codec_decompress(PV_CODEC_LZ4, buf, o - 1, dst, 9, &e), PV_ECORRUPT, &e);
+	assert_failed(both_decompress(PV_CODEC_LZ4, buf, o - 1, dst, 9, &e), PV_ECORRUPT, &e);
 	assert_canary(dst, 9);
 	/* A trailing partial header. */
 	buf[o] = 0;
-	assert_failed(pv_codec_decompress(PV_CODEC_LZ4, buf, o + 1, dst, 9, &e), PV_ECORRUPT, &e);
+	assert_failed(both_decompress(PV_CODEC_LZ4, buf, o + 1, dst, 9, &e), PV_ECORRUPT, &e);
 	assert_canary(dst, 9);
 	/* The outer size says more than the page holds. */
 	put_u32be(buf, 6);
-	assert_failed(pv_codec_decompress(PV_CODEC_LZ4, buf, o, dst, 9, &e), PV_ECORRUPT, &e);
+	assert_failed(both_decompress(PV_CODEC_LZ4, buf, o, dst, 9, &e), PV_ECORRUPT, &e);
 	assert_canary(dst, 9);
 	free(dst);
 
@@ -336,7 +414,7 @@ static void test_wrong_dst_len(void **state)
 		for (size_t k = 0; k < sizeof lens / sizeof lens[0]; k++) {
 			pv_err e;
 			uint8_t *dst = guarded(lens[k]);
-			int rc = pv_codec_decompress(codec, (const uint8_t *)b.data, b.len, dst, lens[k], &e);
+			int rc = both_decompress(codec, (const uint8_t *)b.data, b.len, dst, lens[k], &e);
 			if (rc != PV_ECORRUPT)
 				print_message("# %s level %d dst_len %zu: rc %d\n", pv_codec_name(codec), cases[c].level, lens[k], rc);
 			assert_failed(rc, PV_ECORRUPT, &e);
@@ -351,26 +429,26 @@ static void test_wrong_dst_len(void **state)
 	pv_err e;
 	uint8_t *dst = guarded(1024);
 	compress_new(PV_CODEC_SNAPPY, 0, data, n, &b);
-	pv_codec_decompress(PV_CODEC_SNAPPY, (const uint8_t *)b.data, b.len, dst, 1024, &e);
+	both_decompress(PV_CODEC_SNAPPY, (const uint8_t *)b.data, b.len, dst, 1024, &e);
 	assert_string_equal(e.msg, "snappy: page decompresses to 1000 bytes, header says 1024");
 	pv_buf_release(&b);
 	compress_new(PV_CODEC_GZIP, 0, data, n, &b);
-	pv_codec_decompress(PV_CODEC_GZIP, (const uint8_t *)b.data, b.len, dst, 1024, &e);
+	both_decompress(PV_CODEC_GZIP, (const uint8_t *)b.data, b.len, dst, 1024, &e);
 	assert_string_equal(e.msg, "gzip: page decompresses to 1000 bytes, header says 1024");
-	pv_codec_decompress(PV_CODEC_GZIP, (const uint8_t *)b.data, b.len, dst, 999, &e);
+	both_decompress(PV_CODEC_GZIP, (const uint8_t *)b.data, b.len, dst, 999, &e);
 	assert_string_equal(e.msg, "gzip: page decompresses to more than 999 bytes, header says 999");
 	pv_buf_release(&b);
 	compress_new(PV_CODEC_ZSTD, 0, data, n, &b);
-	pv_codec_decompress(PV_CODEC_ZSTD, (const uint8_t *)b.data, b.len, dst, 1024, &e);
+	both_decompress(PV_CODEC_ZSTD, (const uint8_t *)b.data, b.len, dst, 1024, &e);
 	assert_string_equal(e.msg, "zstd: page decompresses to 1000 bytes, header says 1024");
-	pv_codec_decompress(PV_CODEC_ZSTD, (const uint8_t *)b.data, b.len, dst, 999, &e);
+	both_decompress(PV_CODEC_ZSTD, (const uint8_t *)b.data, b.len, dst, 999, &e);
 	assert_string_equal(e.msg, "zstd: page decompresses to more than 999 bytes, header says 999");
 	pv_buf_release(&b);
 	compress_new(PV_CODEC_LZ4_RAW, 0, data, n, &b);
-	pv_codec_decompress(PV_CODEC_LZ4_RAW, (const uint8_t *)b.data, b.len, dst, 1024, &e);
+	both_decompress(PV_CODEC_LZ4_RAW, (const uint8_t *)b.data, b.len, dst, 1024, &e);
 	assert_string_equal(e.msg, "lz4_raw: page decompresses to 1000 bytes, header says 1024");
 	pv_buf_release(&b);
-	pv_codec_decompress(PV_CODEC_UNCOMPRESSED, data, n, dst, 1024, &e);
+	both_decompress(PV_CODEC_UNCOMPRESSED, data, n, dst, 1024, &e);
 	assert_string_equal(e.msg, "uncompressed: page has 1000 bytes, header says 1024");
 	assert_canary(dst, 1024);
 	free(dst);
@@ -392,7 +470,7 @@ static void hostile(int codec, const uint8_t *comp, size_t len, size_t want, boo
 	size_t step = len > 600 ? len / 300 : 1;
 	for (size_t cut = 0; cut < len; cut += step) {
 		memcpy(copy, comp, cut);
-		int rc = pv_codec_decompress(codec, copy, cut, dst, want, &e);
+		int rc = both_decompress(codec, copy, cut, dst, want, &e);
 		if (rc != PV_ECORRUPT)
 			print_message("# %s cut at %zu of %zu: rc %d\n", pv_codec_name(codec), cut, len, rc);
 		assert_failed(rc, PV_ECORRUPT, &e);
@@ -401,7 +479,7 @@ static void hostile(int codec, const uint8_t *comp, size_t len, size_t want, boo
 	/* A byte of garbage after the stream. */
 	memcpy(copy, comp, len);
 	copy[len] = 0x5a;
-	assert_failed(pv_codec_decompress(codec, copy, len + 1, dst, want, &e), PV_ECORRUPT, &e);
+	assert_failed(both_decompress(codec, copy, len + 1, dst, want, &e), PV_ECORRUPT, &e);
 	assert_canary(dst, want);
 	/* Bit flips everywhere. */
 	uint32_t x = 12345;
@@ -412,7 +490,7 @@ static void hostile(int codec, const uint8_t *comp, size_t len, size_t want, boo
 			x = x * 1103515245u + 12345u;
 			copy[pos] ^= (uint8_t)(1u << ((bit + x) % 8));
 			pv_err_clear(&e);
-			int rc = pv_codec_decompress(codec, copy, len, dst, want, &e);
+			int rc = both_decompress(codec, copy, len, dst, want, &e);
 			n_flips++;
 			if (rc) {
 				assert_failed(rc, PV_ECORRUPT, &e);
@@ -463,7 +541,7 @@ static void test_truncated_and_corrupt(void **state)
 		for (size_t k = 0; k < 3; k++) {
 			pv_err e;
 			uint8_t *dst = guarded(want[k]);
-			int rc = pv_codec_decompress(codec, junk, sizeof junk, dst, want[k], &e);
+			int rc = both_decompress(codec, junk, sizeof junk, dst, want[k], &e);
 			if (codec != PV_CODEC_UNCOMPRESSED || want[k] != sizeof junk)
 				assert_failed(rc, PV_ECORRUPT, &e);
 			assert_canary(dst, want[k]);
@@ -479,11 +557,11 @@ static void test_snappy_prefix(void **state)
 	pv_err e;
 	uint8_t dst[16];
 	const uint8_t bomb[] = { 0xff, 0xff, 0xff, 0xff, 0x07, 0x00 };
-	assert_failed(pv_codec_decompress(PV_CODEC_SNAPPY, bomb, sizeof bomb, dst, sizeof dst, &e),
+	assert_failed(both_decompress(PV_CODEC_SNAPPY, bomb, sizeof bomb, dst, sizeof dst, &e),
 		      PV_ECORRUPT, &e);
 	assert_string_equal(e.msg, "snappy: page decompresses to 2147483647 bytes, header says 16");
 	const uint8_t bad_varint[] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
-	assert_failed(pv_codec_decompress(PV_CODEC_SNAPPY, bad_varint, sizeof bad_varint, dst,
+	assert_failed(both_decompress(PV_CODEC_SNAPPY, bad_varint, sizeof bad_varint, dst,
 					  sizeof dst, &e),
 		      PV_ECORRUPT, &e);
 	assert_string_equal(e.msg, "snappy: malformed length prefix");
@@ -525,19 +603,19 @@ static void test_gzip_members(void **state)
 	/* A second member that would overflow dst, and one cut short. */
 	pv_err e;
 	uint8_t *dst = guarded(30000);
-	assert_failed(pv_codec_decompress(PV_CODEC_GZIP, comp, a + z + b, dst, 30000, &e),
+	assert_failed(both_decompress(PV_CODEC_GZIP, comp, a + z + b, dst, 30000, &e),
 		      PV_ECORRUPT, &e);
 	assert_canary(dst, 30000);
 	free(dst);
 	dst = guarded(n);
-	assert_failed(pv_codec_decompress(PV_CODEC_GZIP, comp, a + z + b - 3, dst, n, &e),
+	assert_failed(both_decompress(PV_CODEC_GZIP, comp, a + z + b - 3, dst, n, &e),
 		      PV_ECORRUPT, &e);
 	/* A zlib stream (what some old writers stored) is detected too. */
 	size_t zl = gzip_member(data, n, comp, cap, 15);
 	check_decompress(PV_CODEC_GZIP, comp, zl, data, n);
 	/* Raw deflate without any header is not GZIP. */
 	size_t raw = gzip_member(data, n, comp, cap, -15);
-	assert_failed(pv_codec_decompress(PV_CODEC_GZIP, comp, raw, dst, n, &e), PV_ECORRUPT, &e);
+	assert_failed(both_decompress(PV_CODEC_GZIP, comp, raw, dst, n, &e), PV_ECORRUPT, &e);
 	assert_canary(dst, n);
 	free(dst);
 	free(comp);
@@ -646,14 +724,14 @@ static void test_brotli(void **state)
 		if (sizes[s] == 4096) {
 			pv_err e;
 			uint8_t *dst = guarded(4095);
-			assert_failed(pv_codec_decompress(PV_CODEC_BROTLI, comp, len, dst, 4095, &e),
+			assert_failed(both_decompress(PV_CODEC_BROTLI, comp, len, dst, 4095, &e),
 				      PV_ECORRUPT, &e);
 			assert_string_equal(e.msg, "brotli: page decompresses to more than 4095 bytes, "
 						   "header says 4095");
 			assert_canary(dst, 4095);
 			free(dst);
 			dst = guarded(4097);
-			assert_failed(pv_codec_decompress(PV_CODEC_BROTLI, comp, len, dst, 4097, &e),
+			assert_failed(both_decompress(PV_CODEC_BROTLI, comp, len, dst, 4097, &e),
 				      PV_ECORRUPT, &e);
 			assert_string_equal(e.msg, "brotli: page decompresses to 4096 bytes, header says 4097");
 			free(dst);
@@ -672,7 +750,7 @@ static void test_brotli(void **state)
 	size_t bad_len = align_bits(&w);
 	pv_err e;
 	uint8_t out[16];
-	assert_failed(pv_codec_decompress(PV_CODEC_BROTLI, bad, bad_len, out, 8, &e), PV_ECORRUPT, &e);
+	assert_failed(both_decompress(PV_CODEC_BROTLI, bad, bad_len, out, 8, &e), PV_ECORRUPT, &e);
 	assert_string_equal(e.msg, "brotli: malformed stream (exuberant nibble)");
 
 	if (!pv_codec_can_compress(PV_CODEC_BROTLI)) {
@@ -685,25 +763,82 @@ static void test_brotli(void **state)
 	}
 }
 
+/* The stream's own rules: a never-ending caller gets an error, not a hang;
+ * a failed stream stays failed; output never passes dst_len. */
+static void test_stream_rules(void **state)
+{
+	pv_err e;
+	pv_codec_stream *s;
+	assert_failed(pv_codec_stream_new(PV_CODEC_LZO, 8, 8, &s, &e), PV_EUNSUPPORTED, &e);
+	assert_null(s);
+	assert_failed(pv_codec_stream_new(PV_CODEC_UNCOMPRESSED, 8, 9, &s, &e), PV_ECORRUPT, &e);
+	assert_string_equal(e.msg, "uncompressed: page has 8 bytes, header says 9");
+	assert_failed(pv_codec_stream_new(PV_CODEC_ZSTD, 8, PV_CODEC_MAX + 1, &s, &e), PV_ELIMIT, &e);
+	pv_codec_stream_free(NULL);
+	assert_true(pv_codec_stream_whole(PV_CODEC_SNAPPY));
+	assert_false(pv_codec_stream_whole(PV_CODEC_ZSTD));
+
+	const size_t n = 100000;
+	uint8_t *data = mixed(n, 21);
+	pv_buf b;
+	compress_new(PV_CODEC_ZSTD, 0, data, n, &b);
+	/* the first 100 bytes come from a small part of the input */
+	assert_int_equal(pv_codec_stream_new(PV_CODEC_ZSTD, b.len, n, &s, &e), 0);
+	uint8_t out[100];
+	size_t used = 0, got = 0, fed = 0, made = 0;
+	while (made < sizeof out) {
+		assert_int_equal(pv_codec_stream_next(s, (const uint8_t *)b.data + fed,
+						      b.len - fed < 512 ? b.len - fed : 512, &used,
+						      out + made, sizeof out - made, &got, &e), 0);
+		fed += used;
+		made += got;
+	}
+	assert_memory_equal(out, data, sizeof out);
+	assert_true(fed < b.len);
+	assert_false(pv_codec_stream_done(s));
+	pv_codec_stream_free(s);
+
+	/* a stream told the page is shorter fails once it passes that size,
+	 * and stays failed */
+	assert_int_equal(pv_codec_stream_new(PV_CODEC_ZSTD, b.len, n - 1, &s, &e), 0);
+	uint8_t *dst = guarded(n - 1);
+	int rc = 0;
+	fed = made = 0;
+	while (!rc && !pv_codec_stream_done(s)) {
+		rc = pv_codec_stream_next(s, (const uint8_t *)b.data + fed, b.len - fed, &used,
+					  dst + made, n - 1 - made, &got, &e);
+		fed += used;
+		made += got;
+	}
+	assert_failed(rc, PV_ECORRUPT, &e);
+	assert_string_equal(e.msg, "zstd: page decompresses to more than 99999 bytes, header says 99999");
+	assert_canary(dst, n - 1);
+	assert_failed(pv_codec_stream_next(s, NULL, 0, &used, NULL, 0, &got, &e), PV_EINTERNAL, &e);
+	pv_codec_stream_free(s);
+	free(dst);
+	pv_buf_release(&b);
+	free(data);
+}
+
 /* ------------------------------------------------------------------ edges */
 
 static void test_unsupported_and_limits(void **state)
 {
 	pv_err e;
 	uint8_t src[8] = { 0 }, dst[8];
-	assert_failed(pv_codec_decompress(PV_CODEC_LZO, src, 8, dst, 8, &e), PV_EUNSUPPORTED, &e);
+	assert_failed(both_decompress(PV_CODEC_LZO, src, 8, dst, 8, &e), PV_EUNSUPPORTED, &e);
 	assert_string_equal(e.msg, "unsupported codec 'LZO'");
-	assert_failed(pv_codec_decompress(9, src, 8, dst, 8, &e), PV_EUNSUPPORTED, &e);
+	assert_failed(both_decompress(9, src, 8, dst, 8, &e), PV_EUNSUPPORTED, &e);
 	assert_string_equal(e.msg, "unknown codec 9");
-	assert_failed(pv_codec_decompress(-1, src, 8, dst, 8, &e), PV_EUNSUPPORTED, &e);
+	assert_failed(both_decompress(-1, src, 8, dst, 8, &e), PV_EUNSUPPORTED, &e);
 	assert_string_equal(e.msg, "unknown codec -1");
 	/* NULL err is fine. */
-	assert_int_equal(pv_codec_decompress(PV_CODEC_LZO, src, 8, dst, 8, NULL), PV_EUNSUPPORTED);
+	assert_int_equal(both_decompress(PV_CODEC_LZO, src, 8, dst, 8, NULL), PV_EUNSUPPORTED);
 
 	/* Sizes beyond a 32-bit page are refused before any byte is read. */
-	assert_failed(pv_codec_decompress(PV_CODEC_ZSTD, src, PV_CODEC_MAX + 1, dst, 8, &e),
+	assert_failed(both_decompress(PV_CODEC_ZSTD, src, PV_CODEC_MAX + 1, dst, 8, &e),
 		      PV_ELIMIT, &e);
-	assert_failed(pv_codec_decompress(PV_CODEC_SNAPPY, src, 8, dst, (size_t)1 << 40, &e),
+	assert_failed(both_decompress(PV_CODEC_SNAPPY, src, 8, dst, (size_t)1 << 40, &e),
 		      PV_ELIMIT, &e);
 
 	/* An empty page with no bytes is fine for every codec that exists;
@@ -711,8 +846,8 @@ static void test_unsupported_and_limits(void **state)
 	for (int codec = 0; codec <= PV_CODEC_LZ4_RAW; codec++) {
 		if (codec == PV_CODEC_LZO)
 			continue;
-		assert_int_equal(pv_codec_decompress(codec, NULL, 0, NULL, 0, &e), 0);
-		assert_failed(pv_codec_decompress(codec, NULL, 0, dst, 8, &e), PV_ECORRUPT, &e);
+		assert_int_equal(both_decompress(codec, NULL, 0, NULL, 0, &e), 0);
+		assert_failed(both_decompress(codec, NULL, 0, dst, 8, &e), PV_ECORRUPT, &e);
 	}
 
 	pv_buf b;
@@ -851,7 +986,7 @@ static int decompress_file(const char *path, bool strict, page_tally *t)
 				rc = pv_source_read(src, p.offset + (int64_t)p.header_len + (int64_t)skip,
 						    body, comp_len, &e);
 				assert_int_equal(rc, 0);
-				rc = pv_codec_decompress(page_codec, body, comp_len, dst, want, &e);
+				rc = both_decompress(page_codec, body, comp_len, dst, want, &e);
 				if (comp_len == 0)
 					t->n_empty++;
 				assert_canary(dst, want);
@@ -991,6 +1126,7 @@ int main(void)
 		cmocka_unit_test(test_gzip_members),
 		cmocka_unit_test(test_zstd_frames),
 		cmocka_unit_test(test_brotli),
+		cmocka_unit_test(test_stream_rules),
 		cmocka_unit_test(test_unsupported_and_limits),
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_corpus_named),

@@ -168,6 +168,72 @@ static void test_roundtrip(void **state)
 	}
 }
 
+/* Through a sliding window (pv_plain_fit, pv_plain_window): the page's
+ * bytes come into a small buffer a piece at a time, as a streamed page's
+ * do; gets and skips of what fits read the same values. */
+static void test_window(void **state)
+{
+	for (size_t ti = 0; ti < sizeof all_types / sizeof all_types[0]; ti++) {
+		int t = all_types[ti];
+		for (int seed = 0; seed < 30; seed++) {
+			rng = (uint64_t)t * 3000 + (uint64_t)seed;
+			int32_t tl = 1 + (int32_t)below(20);
+			size_t n = 1 + below(1500);
+			sample s;
+			make_sample(&s, t, tl, n);
+			size_t w = pv_value_width(t);
+			uint8_t *out = malloc(n * w + 1);
+			uint8_t *win = malloc(s.len + 1);
+			size_t base = 0, have = below(s.len < 30 ? s.len + 1 : 30);
+			memcpy(win, s.page, have);
+			pv_plain d;
+			pv_err e;
+			assert_int_equal(pv_plain_init(&d, win, s.len, t, tl, (int64_t)n, &e), 0);
+			pv_plain_window(&d, win, win + have);
+			size_t pos = 0;
+			while (pos < n) {
+				size_t want = 1 + below(40);
+				if (want > n - pos)
+					want = n - pos;
+				size_t m = pv_plain_fit(&d, want);
+				assert_true(m <= want);
+				if (m == 0) {
+					size_t keep = base + (size_t)(d.p - win);
+					size_t kept = base + have - keep;
+					memmove(win, win + (keep - base), kept);
+					size_t more = 1 + below(60);
+					if (more > s.len - keep - kept)
+						more = s.len - keep - kept;
+					assert_true(more > 0);
+					memcpy(win + kept, s.page + keep + kept, more);
+					base = keep;
+					have = kept + more;
+					pv_plain_window(&d, win, win + have);
+					continue;
+				}
+				if (below(3) == 0) {
+					assert_int_equal(pv_plain_skip(&d, m, &e), 0);
+				} else {
+					assert_int_equal(pv_plain_get(&d, out, m, &e), 0);
+					if (s.bytes) {
+						const pv_bytes_view *v = (const pv_bytes_view *)(void *)out;
+						for (size_t i = 0; i < m; i++) {
+							assert_int_equal(v[i].len, s.lens[pos + i]);
+							assert_memory_equal(v[i].ptr, s.bytes[pos + i], v[i].len);
+						}
+					} else {
+						assert_memory_equal(out, s.want + pos * w, m * w);
+					}
+				}
+				pos += m;
+			}
+			free(win);
+			free(out);
+			free_sample(&s);
+		}
+	}
+}
+
 static void test_take(void **state)
 {
 	const uint8_t page[] = { 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0 };
@@ -303,6 +369,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_take),
+		cmocka_unit_test(test_window),
 		cmocka_unit_test(test_booleans),
 		cmocka_unit_test(test_corrupt),
 		cmocka_unit_test(test_dispatch),

@@ -285,6 +285,68 @@ static void test_roundtrip(void **state)
 	}
 }
 
+/* Through a sliding window (pv_rle_fit, pv_rle_keep, pv_rle_window): the
+ * bytes move to a small buffer a piece at a time, as a streamed page's do,
+ * and random gets and skips of what fits must read the same values. */
+static void test_window(void **state)
+{
+	for (unsigned w = 0; w <= 32; w += (w < 4 ? 1 : 7)) {
+		for (int seed = 0; seed < 30; seed++) {
+			rng = (uint64_t)w * 777 + (uint64_t)seed;
+			size_t n = 1 + below(4000);
+			uint32_t *v = malloc(n * sizeof *v);
+			gen_values(v, n, w);
+			enc e = { 0 };
+			put(&e, (uint8_t)w);
+			encode_hybrid(&e, v, n, w);
+			/* the window holds copies of [base, base + have) of e.b */
+			size_t cap = e.len, base = 0, have = 1 + below(e.len < 64 ? e.len : 64);
+			uint8_t *win = malloc(cap);
+			memcpy(win, e.b, have);
+			pv_rle r;
+			pv_err err;
+			assert_int_equal(pv_rle_init_dict(&r, win, e.len, (int64_t)n, &err), 0);
+			pv_rle_window(&r, pv_rle_keep(&r), win + have);
+			uint32_t *got = malloc(n * sizeof *got);
+			size_t at = 0;
+			while (at < n) {
+				size_t want = 1 + below(50);
+				if (want > n - at)
+					want = n - at;
+				size_t m = pv_rle_fit(&r, want);
+				assert_true(m <= want);
+				if (m == 0) {
+					/* slide to the first byte still needed, add more */
+					size_t keep = base + (size_t)(pv_rle_keep(&r) - win);
+					assert_true(keep >= base && keep <= base + have);
+					size_t kept = base + have - keep;
+					memmove(win, win + (keep - base), kept);
+					size_t more = 1 + below(40);
+					if (more > e.len - keep - kept)
+						more = e.len - keep - kept;
+					memcpy(win + kept, e.b + keep + kept, more);
+					base = keep;
+					have = kept + more;
+					pv_rle_window(&r, win, win + have);
+					assert_true(more > 0);
+					continue;
+				}
+				if (below(3) == 0) {
+					assert_int_equal(pv_rle_skip(&r, m, &err), 0);
+				} else {
+					assert_int_equal(pv_rle_get_u32(&r, got, m, &err), 0);
+					assert_memory_equal(got, v + at, m * sizeof *got);
+				}
+				at += m;
+			}
+			free(got);
+			free(win);
+			free(v);
+			free(e.b);
+		}
+	}
+}
+
 /* skip(k) then get(rest) must equal get(all) minus the first k, and random
  * interleavings of skip, skip_count and get must agree with the reference. */
 static void test_skip(void **state)
@@ -545,6 +607,7 @@ int main(void)
 		cmocka_unit_test(test_unpack),
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_skip),
+		cmocka_unit_test(test_window),
 		cmocka_unit_test(test_booleans),
 		cmocka_unit_test(test_width_zero),
 		cmocka_unit_test(test_lenient),

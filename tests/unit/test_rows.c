@@ -859,6 +859,28 @@ static void test_json_array(void **state)
 			    "[]\n");
 }
 
+/* The server's form: one JSON array per row, values as in JSONL. */
+static void test_arrays(void **state)
+{
+	assert_string_equal(render(PV_ROWS_ARRAYS, nested_batch()),
+			    "[[1,2],{\"a\":1,\"b\":\"x\"},"
+			    "[{\"key\":\"k\",\"value\":1},{\"key\":\"j\",\"value\":null}],"
+			    "[[\"a\",null],null,[]]]\n"
+			    "[null,null,null,null]\n"
+			    "[[],{\"a\":null,\"b\":null},[],[]]\n"
+			    "[[null,4,5],{\"a\":4,\"b\":\"NULL\"},"
+			    "[{\"key\":\"z\",\"value\":3}],[[]]]\n");
+	pv_rows_opts o;
+	pv_term t = plain_term();
+	pv_rows_opts_init(&o, PV_ROWS_ARRAYS, &t);
+	o.row_numbers = true;
+	col b[2] = {BATCH(2, STRS("u", "s", "a\nb", NULL)), BATCH(1, STRS("u", "s", "c"))};
+	int64_t first[2] = {7, 40};
+	assert_string_equal(render_n(&o, b, first, 2), "[7,\"a\\nb\"]\n[8,null]\n[40,\"c\"]\n");
+	/* no rows: no output */
+	assert_string_equal(render_n(&o, b, first, 0), "");
+}
+
 static void test_empty(void **state)
 {
 	col empty = BATCH(0, PRIM("i", int32_t, "x", NULL, 0), STRS("u", "y", NULL));
@@ -1304,6 +1326,7 @@ int main(void)
 	    cmocka_unit_test_teardown(test_large_types, teardown),
 	    cmocka_unit_test_teardown(test_csv_quoting, teardown),
 	    cmocka_unit_test_teardown(test_json_array, teardown),
+	    cmocka_unit_test_teardown(test_arrays, teardown),
 	    cmocka_unit_test_teardown(test_empty, teardown),
 	    cmocka_unit_test_teardown(test_markdown, teardown),
 	    cmocka_unit_test_teardown(test_vertical, teardown),

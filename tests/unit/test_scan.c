@@ -9,6 +9,7 @@
  */
 #include "testutil.h"
 
+#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -336,6 +337,93 @@ static void test_scan_all(void **state)
 	pv_dataset_free(ds);
 }
 
+/* The reader cache: scans that take readers from it read the same rows as
+ * scans without it, going forward, backward and across files, from
+ * several threads at once; idle readers stay under the cap. */
+typedef struct cache_job {
+	pv_dataset *ds;
+	pv_rgcache *cache;
+	int seed;
+	int failures;
+} cache_job;
+
+static void *cache_worker(void *arg)
+{
+	cache_job *j = arg;
+	for (int k = 0; k < 40; k++) {
+		int64_t first = (int64_t)((j->seed * 7919 + k * 3571) % 12000);
+		pv_row_range r = { first, 50 };
+		pv_scan_opts o = { .cache = j->cache, .columns = "id,s,k" };
+		pv_scan *s;
+		pv_err e;
+		if (pv_scan_open(j->ds, &o, &r, 1, &s, &e)) {
+			j->failures++;
+			continue;
+		}
+		int64_t want = first;
+		for (;;) {
+			struct ArrowArray b;
+			int64_t at;
+			if (pv_scan_next(s, &b, &at, &e)) {
+				j->failures++;
+				break;
+			}
+			if (!b.release)
+				break;
+			for (int64_t i = 0; i < b.length; i++, want++) {
+				char buf[32], exp[32];
+				snprintf(exp, sizeof exp, "r%lld", (long long)want);
+				if (at + i != want || i64_at(b.children[0], i) != want ||
+				    strcmp(str_at(b.children[1], i, buf, sizeof buf), exp) ||
+				    i64_at(b.children[2], i) != (want < 5000 ? 1 : want < 8000 ? 2 : 3))
+					j->failures++;
+			}
+			b.release(&b);
+		}
+		if (want != first + 50)
+			j->failures++;
+		pv_scan_close(s);
+	}
+	return NULL;
+}
+
+static void test_scan_cache(void **state)
+{
+	pv_dataset *ds = open_ds("ds");
+	pv_rgcache *c;
+	pv_err e;
+	assert_int_equal(pv_rgcache_new(ds, 3, &c, &e), 0);
+	int64_t want[60];
+	/* forward, then back inside the same row group, then another file */
+	int64_t starts[] = { 100, 130, 10, 6000, 120 };
+	for (size_t k = 0; k < 5; k++) {
+		pv_row_range r = { starts[k], 60 };
+		for (int64_t i = 0; i < 60; i++)
+			want[i] = starts[k] + i;
+		pv_scan_opts o = { .cache = c };
+		pv_scan *s;
+		assert_int_equal(pv_scan_open(ds, &o, &r, 1, &s, &e), 0);
+		assert_int_equal(check_scan(s, want, 60, PV_SCAN_BATCH_ROWS), 60);
+		pv_scan_close(s);
+	}
+	/* the 2nd, 3rd and 5th scans found their row group's reader */
+	assert_int_equal(pv_rgcache_hits(c), 3);
+	pthread_t t[4];
+	cache_job jobs[4];
+	for (int i = 0; i < 4; i++) {
+		jobs[i] = (cache_job){ ds, c, i + 1, 0 };
+		assert_int_equal(pthread_create(&t[i], NULL, cache_worker, &jobs[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(jobs[i].failures, 0);
+	}
+	assert_true(pv_rgcache_hits(c) > 3);
+	pv_rgcache_free(c);
+	pv_rgcache_free(NULL);
+	pv_dataset_free(ds);
+}
+
 /* Projection: dotted names, NULL where a struct on the path is NULL,
  * partition columns alone, and the order of the selection. */
 static void test_scan_columns(void **state)
@@ -557,6 +645,7 @@ int main(void)
 		cmocka_unit_test(test_scan_errors),
 		cmocka_unit_test(test_scan_partitions),
 		cmocka_unit_test(test_scan_sample),
+		cmocka_unit_test(test_scan_cache),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

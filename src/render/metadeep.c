@@ -3,14 +3,14 @@
  * that lives outside the footer, read on demand through the read layer
  * (pagewalk, pageindex, bloom) and printed as tables or JSON members.
  * A chunk that cannot be read gets its error printed in place; the others
- * still print, and the command's exit code becomes 3.
+ * still print, and the command's exit code becomes 3. Used by the CLI and
+ * the server (src/server), so it includes nothing above render.
  */
-#include "cli/metadeep.h"
+#include "render/metadeep.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
 #include "read/bloom.h"
 #include "read/pageindex.h"
 #include "read/pagewalk.h"
@@ -50,7 +50,7 @@ static int pages_human(pv_source *src, const pv_column_chunk *cc, const pv_schem
 	pv_pagewalk w;
 	if (pv_pagewalk_open(&w, src, cc, leaf->max_rep, &e)) {
 		chunk_error(t, "pages", leaf, &e);
-		*status = PV_EXIT_DATA;
+		*status = PV_METADEEP_DATA;
 		return 0;
 	}
 	pv_table *tab;
@@ -107,7 +107,7 @@ static int pages_human(pv_source *src, const pv_column_chunk *cc, const pv_schem
 		rc = pv_table_print(tab, stdout, style, &e);
 	if (walk_failed) {
 		chunk_error(t, "pages", leaf, &walk_err);
-		*status = PV_EXIT_DATA;
+		*status = PV_METADEEP_DATA;
 	}
 	pv_table_free(tab);
 	pv_buf_release(&b1);
@@ -131,7 +131,7 @@ static int index_human(pv_source *src, const pv_column_chunk *cc, const pv_schem
 		has_oi = true;
 	else if (orc != PV_ENOTFOUND) {
 		chunk_error(t, "offset index", leaf, &e);
-		*status = PV_EXIT_DATA;
+		*status = PV_METADEEP_DATA;
 	}
 	int crc = pv_pageindex_read_columns(src, cc, &a, &ci, &e);
 	if (crc == 0 && has_oi && pv_pageindex_check_columns(&ci, &oi, &e))
@@ -140,7 +140,7 @@ static int index_human(pv_source *src, const pv_column_chunk *cc, const pv_schem
 		has_ci = true;
 	else if (crc != PV_ENOTFOUND) {
 		chunk_error(t, "column index", leaf, &e);
-		*status = PV_EXIT_DATA;
+		*status = PV_METADEEP_DATA;
 	}
 	printf("  %spage index of '%s'%s", pv_term_bold(t), leaf->path, pv_term_reset(t));
 	if (!has_oi && !has_ci) {
@@ -200,7 +200,7 @@ int pv_metadeep_human(const pv_pfile *pf, size_t g, bool pages, bool index, cons
 {
 	pv_source *src;
 	if (pv_source_open(pf->path, &src, err)) {
-		*status = PV_EXIT_DATA;
+		*status = PV_METADEEP_DATA;
 		printf("  %s%s%s\n", pv_term_red(term), err->msg, pv_term_reset(term));
 		return 0;
 	}
@@ -218,7 +218,7 @@ int pv_metadeep_human(const pv_pfile *pf, size_t g, bool pages, bool index, cons
 			pv_err e;
 			if (pv_bloom_probe(src, cc, leaf, bloom_value, &r, &e)) {
 				chunk_error(term, "bloom filter", leaf, &e);
-				*status = e.code == PV_EINVAL ? PV_EXIT_USAGE : PV_EXIT_DATA;
+				*status = e.code == PV_EINVAL ? PV_METADEEP_USAGE : PV_METADEEP_DATA;
 			} else {
 				const char *color = r == PV_BLOOM_DEFINITELY_ABSENT ? pv_term_yellow(term)
 						    : r == PV_BLOOM_MAYBE_PRESENT   ? pv_term_green(term)
@@ -270,13 +270,13 @@ static int pages_json(pv_json *j, pv_source *src, const pv_column_chunk *cc,
 	if (pv_pagewalk_open(&w, src, cc, leaf->max_rep, &e)) {
 		pv_json_array_end(j);
 		pv_json_kstr(j, "pages_error", e.msg);
-		return PV_EXIT_DATA;
+		return PV_METADEEP_DATA;
 	}
 	for (;;) {
 		pv_page_info p;
 		bool done;
 		if (pv_pagewalk_next(&w, &p, &done, &e)) {
-			status = PV_EXIT_DATA;
+			status = PV_METADEEP_DATA;
 			break;
 		}
 		if (done)
@@ -359,7 +359,7 @@ static int index_json(pv_json *j, pv_source *src, const pv_column_chunk *cc,
 		pv_json_null(j);
 		if (orc != PV_ENOTFOUND) {
 			pv_json_kstr(j, "offset_index_error", e.msg);
-			status = PV_EXIT_DATA;
+			status = PV_METADEEP_DATA;
 		}
 	}
 	int crc = pv_pageindex_read_columns(src, cc, &a, &ci, &e);
@@ -384,7 +384,7 @@ static int index_json(pv_json *j, pv_source *src, const pv_column_chunk *cc,
 				json_value(j, "max", &pb.max);
 			} else {
 				pv_json_kstr(j, "error", be.msg);
-				status = PV_EXIT_DATA;
+				status = PV_METADEEP_DATA;
 			}
 			pv_json_object_end(j);
 		}
@@ -394,7 +394,7 @@ static int index_json(pv_json *j, pv_source *src, const pv_column_chunk *cc,
 		pv_json_null(j);
 		if (crc != PV_ENOTFOUND) {
 			pv_json_kstr(j, "column_index_error", e.msg);
-			status = PV_EXIT_DATA;
+			status = PV_METADEEP_DATA;
 		}
 	}
 	pv_arena_release(&a);
@@ -422,7 +422,7 @@ int pv_metadeep_json(pv_json *j, const pv_pfile *pf, size_t g, size_t c, bool pa
 	pv_err e;
 	if (pv_source_open(pf->path, &src, &e)) {
 		pv_json_kstr(j, "error", e.msg);
-		return PV_EXIT_DATA;
+		return PV_METADEEP_DATA;
 	}
 	int status = 0, s;
 	if (want_bloom) {
@@ -432,7 +432,7 @@ int pv_metadeep_json(pv_json *j, const pv_pfile *pf, size_t g, size_t c, bool pa
 		pv_json_kstr(j, "value", bloom_value);
 		if (pv_bloom_probe(src, cc, leaf, bloom_value, &r, &e)) {
 			pv_json_kstr(j, "error", e.msg);
-			status = e.code == PV_EINVAL ? PV_EXIT_USAGE : PV_EXIT_DATA;
+			status = e.code == PV_EINVAL ? PV_METADEEP_USAGE : PV_METADEEP_DATA;
 		} else {
 			pv_json_kstr(j, "result", r == PV_BLOOM_NO_FILTER	      ? "no_filter"
 						  : r == PV_BLOOM_DEFINITELY_ABSENT ? "definitely_absent"

@@ -1,8 +1,8 @@
 /*
  * metadeep.h - the parts of `parqview meta` that read past the footer:
  * page headers (--pages), the page index (--index) and bloom filter probes
- * (--bloom COLUMN=VALUE). Kept apart from cmd_meta.c, which prints only
- * what the footer holds.
+ * (--bloom COLUMN=VALUE). Kept apart from render/metajson.c, which writes
+ * only what the footer holds. Includes base, format, io, read and render.
  */
 #ifndef PV_METADEEP_H
 #define PV_METADEEP_H
@@ -14,6 +14,11 @@
 #include "base/json.h"
 #include "read/pfile.h"
 #include "render/table.h"
+
+/* The statuses below are exit codes (README "Exit codes"), which the CLI
+ * returns as they are: 3 data or I/O, 2 a --bloom value that does not fit. */
+#define PV_METADEEP_DATA 3
+#define PV_METADEEP_USAGE 2
 
 /* Says whether a leaf column was selected (--columns). */
 typedef bool (*pv_metadeep_filter)(const void *ctx, const pv_schema_node *leaf);

@@ -1,0 +1,289 @@
+/*
+ * topk.c - exact value counts turning into a Misra-Gries summary (topk.h).
+ * Must not include anything above base.
+ */
+#include "analyze/topk.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "base/banned.h"
+
+void pv_topk_init(pv_topk *t, size_t exact_max, size_t k)
+{
+	memset(t, 0, sizeof *t);
+	t->exact_max = exact_max ? exact_max : PV_TOPK_EXACT_MAX;
+	t->k = k ? k : PV_TOPK_K;
+	t->exact = true;
+}
+
+void pv_topk_release(pv_topk *t)
+{
+	if (!t)
+		return;
+	free(t->entries);
+	free(t->index);
+	free(t->pool);
+	t->entries = NULL;
+	t->index = NULL;
+	t->pool = NULL;
+	t->n_entries = t->cap_entries = t->index_cap = 0;
+	t->pool_len = t->pool_cap = 0;
+}
+
+static int rebuild_index(pv_topk *t, size_t cap)
+{
+	uint32_t *ix = calloc(cap, sizeof *ix);
+	if (!ix)
+		return PV_ENOMEM;
+	for (size_t i = 0; i < t->n_entries; i++) {
+		size_t h = (size_t)t->entries[i].hash & (cap - 1);
+		while (ix[h])
+			h = (h + 1) & (cap - 1);
+		ix[h] = (uint32_t)(i + 1);
+	}
+	free(t->index);
+	t->index = ix;
+	t->index_cap = cap;
+	return 0;
+}
+
+/* The k-th largest of c[0..n) (0-based; k < n), reordering c
+ * (Hoare's selection). */
+static int64_t kth_largest(int64_t *c, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n - 1;
+	while (lo < hi) {
+		int64_t pivot = c[lo + (hi - lo) / 2];
+		size_t i = lo, j = hi;
+		while (i <= j) {
+			while (c[i] > pivot)
+				i++;
+			while (c[j] < pivot)
+				j--;
+			if (i <= j) {
+				int64_t t = c[i];
+				c[i] = c[j];
+				c[j] = t;
+				i++;
+				if (j == 0)
+					break;
+				j--;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			break;
+	}
+	return c[k];
+}
+
+/* Subtracts the (k+1)-th largest count from every counter and drops the
+ * ones left at or below zero (topk.h). */
+static int shrink(pv_topk *t)
+{
+	if (t->n_entries <= t->k)
+		return 0;
+	int64_t *c = malloc(t->n_entries * sizeof *c);
+	if (!c)
+		return PV_ENOMEM;
+	for (size_t i = 0; i < t->n_entries; i++)
+		c[i] = t->entries[i].count;
+	int64_t cut = kth_largest(c, t->n_entries, t->k);
+	free(c);
+	/* survivors keep their texts, moved to the front of the pool (their
+	 * offsets only decrease, so copying forward is safe) */
+	size_t w = 0, pos = 0;
+	for (size_t i = 0; i < t->n_entries; i++) {
+		if (t->entries[i].count <= cut)
+			continue;
+		t->entries[w] = t->entries[i];
+		t->entries[w].count -= cut;
+		memmove(t->pool + pos, t->pool + t->entries[w].text_off, t->entries[w].text_len);
+		t->entries[w].text_off = (uint32_t)pos;
+		pos += t->entries[w].text_len;
+		w++;
+	}
+	t->pool_len = pos;
+	t->n_entries = w;
+	t->error += cut;
+	t->exact = false;
+	/* from now on at most 2k entries: a small index stays in cache */
+	size_t cap = 64;
+	while (cap < 4 * t->k)
+		cap *= 2;
+	return rebuild_index(t, cap);
+}
+
+static pv_topk_entry *find(const pv_topk *t, uint64_t hash)
+{
+	if (!t->index_cap)
+		return NULL;
+	size_t h = (size_t)hash & (t->index_cap - 1);
+	while (t->index[h]) {
+		pv_topk_entry *e = &t->entries[t->index[h] - 1];
+		if (e->hash == hash)
+			return e;
+		h = (h + 1) & (t->index_cap - 1);
+	}
+	return NULL;
+}
+
+int pv_topk_add(pv_topk *t, uint64_t hash, int64_t weight, pv_topk_entry **out_entry,
+		bool *out_new)
+{
+	*out_new = false;
+	t->n += weight;
+	pv_topk_entry *e = find(t, hash);
+	if (e) {
+		e->count += weight;
+		*out_entry = e;
+		return 0;
+	}
+	size_t limit = t->exact ? t->exact_max : 2 * t->k;
+	if (t->n_entries >= limit) {
+		int rc = shrink(t);
+		if (rc)
+			return rc;
+	}
+	if (t->n_entries == t->cap_entries) {
+		size_t cap = t->cap_entries ? t->cap_entries * 2 : 64;
+		pv_topk_entry *p = realloc(t->entries, cap * sizeof *p);
+		if (!p)
+			return PV_ENOMEM;
+		t->entries = p;
+		t->cap_entries = cap;
+	}
+	if ((t->n_entries + 1) * 2 > t->index_cap) {
+		int rc = rebuild_index(t, t->index_cap ? t->index_cap * 2 : 128);
+		if (rc)
+			return rc;
+	}
+	e = &t->entries[t->n_entries];
+	memset(e, 0, sizeof *e);
+	e->hash = hash;
+	e->count = weight;
+	size_t h = (size_t)hash & (t->index_cap - 1);
+	while (t->index[h])
+		h = (h + 1) & (t->index_cap - 1);
+	t->index[h] = (uint32_t)(t->n_entries + 1);
+	t->n_entries++;
+	*out_entry = e;
+	*out_new = true;
+	return 0;
+}
+
+int pv_topk_set_text(pv_topk *t, pv_topk_entry *e, const char *s, size_t n)
+{
+	e->text_cut = n > PV_TOPK_TEXT;
+	if (n > PV_TOPK_TEXT) {
+		n = PV_TOPK_TEXT;
+		/* back up to a UTF-8 character boundary */
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	}
+	if (t->pool_len + n > t->pool_cap) {
+		size_t cap = t->pool_cap ? t->pool_cap * 2 : 1024;
+		while (cap < t->pool_len + n)
+			cap *= 2;
+		/* offsets are 32-bit; exact_max * PV_TOPK_TEXT stays far below */
+		if (cap > UINT32_MAX)
+			return PV_ENOMEM;
+		char *p = realloc(t->pool, cap);
+		if (!p)
+			return PV_ENOMEM;
+		t->pool = p;
+		t->pool_cap = cap;
+	}
+	if (n)
+		memcpy(t->pool + t->pool_len, s, n);
+	e->text_off = (uint32_t)t->pool_len;
+	e->text_len = (uint8_t)n;
+	t->pool_len += n;
+	return 0;
+}
+
+int pv_topk_restore(pv_topk *t, uint64_t hash, int64_t count, const char *text, size_t n,
+		    bool cut)
+{
+	pv_topk_entry *e;
+	bool fresh;
+	/* weight added without counting it twice in n */
+	int64_t keep = t->n;
+	int rc = pv_topk_add(t, hash, count, &e, &fresh);
+	t->n = keep;
+	if (rc)
+		return rc;
+	if (fresh) {
+		if (pv_topk_set_text(t, e, text, n))
+			return PV_ENOMEM;
+		e->text_cut |= cut;
+	}
+	return 0;
+}
+
+int pv_topk_merge(pv_topk *dst, const pv_topk *src)
+{
+	if (!src->exact && dst->exact) {
+		/* the result is approximate: shrink by src's rules from now on */
+		dst->exact = false;
+	}
+	int64_t n = dst->n + src->n;
+	for (size_t i = 0; i < src->n_entries; i++) {
+		const pv_topk_entry *s = &src->entries[i];
+		pv_topk_entry *e;
+		bool fresh;
+		int rc = pv_topk_add(dst, s->hash, s->count, &e, &fresh);
+		if (rc)
+			return rc;
+		if (fresh) {
+			if (pv_topk_set_text(dst, e, pv_topk_text(src, s), s->text_len))
+				return PV_ENOMEM;
+			e->text_cut = s->text_cut;
+		}
+	}
+	dst->n = n;
+	dst->error += src->error;
+	if (!dst->exact && dst->n_entries > 2 * dst->k)
+		return shrink(dst);
+	return 0;
+}
+
+size_t pv_topk_distinct(const pv_topk *t)
+{
+	return t->n_entries;
+}
+
+static int cmp_entry(const void *a, const void *b, void *ctx)
+{
+	const pv_topk *t = ctx;
+	const pv_topk_entry *x = *(const pv_topk_entry *const *)a;
+	const pv_topk_entry *y = *(const pv_topk_entry *const *)b;
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	size_t n = x->text_len < y->text_len ? x->text_len : y->text_len;
+	int c = memcmp(pv_topk_text(t, x), pv_topk_text(t, y), n);
+	if (c)
+		return c;
+	return (x->text_len > y->text_len) - (x->text_len < y->text_len);
+}
+
+size_t pv_topk_top(const pv_topk *t, const pv_topk_entry **out, size_t max)
+{
+	if (!t->n_entries || !max)
+		return 0;
+	const pv_topk_entry **all = malloc(t->n_entries * sizeof *all);
+	if (!all)
+		return 0;
+	for (size_t i = 0; i < t->n_entries; i++)
+		all[i] = &t->entries[i];
+	qsort_r(all, t->n_entries, sizeof *all, cmp_entry, (void *)t);
+	size_t m = t->n_entries < max ? t->n_entries : max;
+	memcpy(out, all, m * sizeof *out);
+	free(all);
+	return m;
+}
