@@ -334,6 +334,9 @@ static void test_error_position(void **state)
 		  "Binder Error: Referenced column \"nope\" not found in FROM clause! "
 		  "Candidate bindings: \"range\"", 17 },
 		{ "SELECT error('no position')", "Invalid Input Error: no position", -1 },
+		/* escapes in DuckDB's JSON: a newline becomes a space, the rest is kept */
+		{ "SELECT error('a' || chr(10) || 'b \"q\" \\ \u00e9 ' || chr(1) || 'c')",
+		  "Invalid Input Error: a b \"q\" \\ \u00e9 c", -1 },
 	};
 	pv_duck *d = open_plain();
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
