@@ -72,6 +72,7 @@ void pv_catalog_release(pv_catalog *c)
 	for (size_t i = 0; i < c->n; i++) {
 		pv_rgcache_free(c->items[i].cache);
 		pv_rowmap_release(&c->items[i].map);
+		pv_problems_release(&c->items[i].problems);
 		pv_dataset_free(c->items[i].ds);
 		free(c->items[i].paths);
 	}
@@ -134,6 +135,8 @@ int pv_catalog_open(pv_catalog *c, const pv_catalog_arg *args, size_t n_args, si
 			rc = pv_rowmap_init(&e->map, e->ds, err);
 		if (!rc)
 			rc = pv_rgcache_new(e->ds, max_readers, &e->cache, err);
+		if (!rc)
+			rc = pv_problems_init(&e->problems, e->ds, err);
 		if (rc) {
 			pv_err_prefix(err, "dataset '%s'", e->id);
 			break;
