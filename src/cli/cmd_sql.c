@@ -266,24 +266,8 @@ static int pick_format(const sql_args *a, const pv_cli_common *com, pv_rows_form
 		*out = PV_ROWS_TABLE;
 		return 0;
 	}
-	if (a->format) {
-		pv_err err;
-		if (pv_rows_format_parse(a->format, out, &err))
-			return pv_cli_usage("sql", "%s", err.msg);
-	} else if (com->json) {
-		*out = PV_ROWS_JSON;
-	} else if (a->vertical) {
-		*out = PV_ROWS_VERTICAL;
-	} else if (a->output) {
-		int f = pv_cli_format_of_path(a->output);
-		if (f < 0)
-			return pv_cli_usage("sql", "cannot tell the format of '%s' from its name; use "
-					    ".parquet, .csv, .jsonl, .json or .md, or add --format", a->output);
-		*out = (pv_rows_format)f;
-	} else {
-		*out = PV_ROWS_TABLE;
-	}
-	return 0;
+	return pv_cli_rows_format("sql", a->format, com->json, a->vertical, a->output,
+				  ".parquet, .csv, .jsonl, .json or .md", out);
 }
 
 static int read_text(FILE *in, const char *what, pv_buf *b, pv_err *err)
