@@ -117,19 +117,6 @@ typedef struct view_plan {
 	pv_dataset *ds;
 } view_plan;
 
-static bool valid_name(const char *s, size_t n)
-{
-	if (n == 0 || (s[0] >= '0' && s[0] <= '9'))
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '_'))
-			return false;
-	}
-	return true;
-}
-
 static bool ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);
@@ -190,7 +177,7 @@ static int parse_args(sql_args *a, pv_cli_common *com, int argc, char **argv, bo
 			break;
 		case OPT_AS: {
 			const char *eq = strchr(optarg, '=');
-			if (!eq || !valid_name(optarg, (size_t)(eq - optarg)) || !eq[1])
+			if (!eq || !pv_sql_plain_name(optarg, (size_t)(eq - optarg)) || !eq[1])
 				return pv_cli_usage("sql", "--as takes NAME=PATH with NAME made of letters, "
 						    "digits and '_', not '%s'", optarg);
 			as_arg *na = realloc(a->as, (a->n_as + 1) * sizeof *na);
