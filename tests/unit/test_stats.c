@@ -504,14 +504,6 @@ static void test_created_by(void **state)
 	assert_true(pv_created_by_parse("a version 99999999999999999999.1.1", &v));
 }
 
-/* ------------------------------------------------------------------ corpus */
-
-typedef struct loaded {
-	pv_arena arena;
-	pv_file_meta *m;
-	pv_schema *s;
-} loaded;
-
 /* Big-endian two's complement of different lengths, as DECIMAL statistics
  * on BYTE_ARRAY store them: the sign first, then sign-extended bytes. */
 static void test_cmp_be_signed(void **state)
@@ -536,6 +528,14 @@ static void test_cmp_be_signed(void **state)
 	assert_int_equal(pv_stats_cmp_be_signed(NULL, 0, m1, 1), 1);
 	assert_int_equal(pv_stats_cmp_be_signed(NULL, 0, p1, 1), -1);
 }
+
+/* ------------------------------------------------------------------ corpus */
+
+typedef struct loaded {
+	pv_arena arena;
+	pv_file_meta *m;
+	pv_schema *s;
+} loaded;
 
 static void load(loaded *l, const char *rel)
 {
