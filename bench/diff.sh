@@ -17,22 +17,9 @@
 # must be found. Benchmarks, not tests: read the ratios.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-build=$root/${1:-build}
-bin=$build/parqview
-duckq=$build/tools/duckq
-data=${PARQVIEW_BENCH_DATA:-$root/bench/data}
-runs=${PARQVIEW_BENCH_RUNS:-7}
+. "$root/bench/lib.sh"
+bench_init "${1:-build}" duckq time
 
-for t in "$bin" "$duckq"; do
-	if [ ! -x "$t" ]; then
-		echo "bench/diff.sh: '$t' is missing: run 'make all' first" >&2
-		exit 1
-	fi
-done
-if [ ! -x /usr/bin/time ]; then
-	echo "bench/diff.sh: /usr/bin/time is missing (Debian package 'time')" >&2
-	exit 1
-fi
 if [ ! -d "$data/many" ]; then
 	PARQVIEW_BUILD=$build "$root/bench/gen.sh" "$data" >/dev/null
 fi
@@ -45,7 +32,7 @@ if [ ! -d "$new" ] || [ "$(cat "$data/.many_v2.stamp" 2>/dev/null)" != "$stamp" 
 	tmpdir=$data/many_v2.tmp.$$
 	rm -rf "$tmpdir"
 	mkdir -p "$tmpdir"
-	trap 'rm -rf "$tmpdir"' EXIT
+	trap 'rm -rf "$tmpdir"; bench_cleanup' EXIT
 	for f in "$old"/*.parquet; do
 		b=$(basename "$f" .parquet)
 		i=$((10#${b#part-}))
@@ -58,36 +45,12 @@ if [ ! -d "$new" ] || [ "$(cat "$data/.many_v2.stamp" 2>/dev/null)" != "$stamp" 
 	done | "$duckq" >/dev/null
 	rm -rf "$new"
 	mv "$tmpdir" "$new"
-	trap - EXIT
+	trap bench_cleanup EXIT
 	echo "$stamp" >"$data/.many_v2.stamp"
 fi
 
-now_ns() { date +%s%N; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-# measure N CMD...: median wall ms and peak RSS KiB of N runs; exit 0 or 1
-# (a diff that finds breaking changes exits 1) both count as success
-measure() {
-	local n=$1 t=() m=() i s e rc
-	shift
-	for ((i = 0; i < n; i++)); do
-		s=$(now_ns)
-		rc=0
-		/usr/bin/time -o "$tmp/rss" -f %M "$@" >/dev/null 2>"$tmp/err" || rc=$?
-		e=$(now_ns)
-		if [ "$rc" -gt 1 ]; then
-			echo "bench/diff.sh: failed ($rc): $*" >&2
-			cat "$tmp/err" >&2
-			exit 1
-		fi
-		t+=($(((e - s) / 1000)))
-		m+=($(tail -n 1 "$tmp/rss"))
-	done
-	ms=$(printf '%s\n' "${t[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.1f", a[int((NR+1)/2)]/1000}')
-	kb=$(printf '%s\n' "${m[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-}
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "-" }'; }
-mib() { awk -v k="$1" 'BEGIN { printf "%.0f MiB", k / 1024 }'; }
+# a diff that finds breaking changes exits 1: that counts as success
+bench_ok_rc=1
 row() { printf '%-52s %10s %10s %10s  %s\n' "$@"; }
 
 # the diff must find what was planted before its time means anything

@@ -14,51 +14,15 @@
 # column chunk and row group. Benchmarks, not tests: read the ratios.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-build=$root/${1:-build}
-bin=$build/parqview
-duckq=$build/tools/duckq
-data=${PARQVIEW_BENCH_DATA:-$root/bench/data}
-runs=${PARQVIEW_BENCH_SLOW_RUNS:-3}
-
-for t in "$bin" "$duckq"; do
-	if [ ! -x "$t" ]; then
-		echo "bench/doctor.sh: '$t' is missing: run 'make all' first" >&2
-		exit 1
-	fi
-done
-if [ ! -x /usr/bin/time ]; then
-	echo "bench/doctor.sh: /usr/bin/time is missing (Debian package 'time')" >&2
-	exit 1
-fi
+. "$root/bench/lib.sh"
+bench_init "${1:-build}" duckq time
+runs=$slow_runs
 PARQVIEW_BUILD=$build "$root/bench/gen.sh" "$data" >/dev/null
 big=$data/big.parquet
 
-now_ns() { date +%s%N; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-# measure N CMD...: median wall ms and peak RSS KiB of N runs (exit 0 or 1
-# accepted: the doctor's 1 means it found something)
-measure() {
-	local n=$1 t=() m=() i s e rc
-	shift
-	for ((i = 0; i < n; i++)); do
-		s=$(now_ns)
-		rc=0
-		/usr/bin/time -o "$tmp/rss" -f %M "$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
-		if [ $rc -gt 1 ]; then
-			echo "bench/doctor.sh: failed ($rc): $*" >&2
-			cat "$tmp/err" >&2
-			exit 1
-		fi
-		e=$(now_ns)
-		t+=($(((e - s) / 1000)))
-		m+=($(tail -n 1 "$tmp/rss"))
-	done
-	ms=$(printf '%s\n' "${t[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.0f", a[int((NR+1)/2)]/1000}')
-	kb=$(printf '%s\n' "${m[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-}
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "-" }'; }
-mib() { awk -v k="$1" 'BEGIN { printf "%.0f MiB", k / 1024 }'; }
+# the doctor's 1 means it found something; its report is kept in $tmp/out
+bench_ok_rc=1
+bench_out=$tmp/out
 row() { printf '%-58s %9s %10s %8s\n' "$@"; }
 
 cat "$big" >/dev/null
@@ -75,15 +39,15 @@ row "parqview doctor (all CPUs)" "$ms" "$(mib "$kb")" ""
 grep -E "^[0-9]+ files?," "$tmp/out" | sed 's/^/    /'
 
 measure "$runs" "$bin" doctor --no-advice --threads 1 "$big"
-row "parqview doctor --threads 1" "$ms" "$(mib "$kb")" "$(ratio "$ms" "$pv")"
+row "parqview doctor --threads 1" "$ms" "$(mib "$kb")" "$(ratio "$ms" "$pv" 2)"
 
 q="SELECT count(*), min(id), max(id), count(text), min(text), max(text),
 	count(numbers), min(list_min(numbers)), max(list_max(numbers)),
 	count(attrs), min(attrs.a), max(attrs.a), min(attrs.b), max(attrs.b),
 	count(value), min(value), max(value), count(ts), min(ts), max(ts) FROM '$big'"
 measure "$runs" "$duckq" --csv -c "$q"
-row "duckdb: min/max/count of every column" "$ms" "$(mib "$kb")" "$(ratio "$ms" "$pv")"
-echo "    memory: doctor / duckdb $(ratio "$pv_kb" "$kb")"
+row "duckdb: min/max/count of every column" "$ms" "$(mib "$kb")" "$(ratio "$ms" "$pv" 2)"
+echo "    memory: doctor / duckdb $(ratio "$pv_kb" "$kb" 2)"
 
 # the bound memory is measured against
 read -r chunk rg < <("$bin" meta --json "$big" | python3 -c '

@@ -16,46 +16,14 @@
 # wall time. PARQVIEW_BENCH_SLOW_RUNS (default 3) sets the runs.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-build=$root/${1:-build}
-bin=$build/parqview
-duckq=$build/tools/duckq
-data=${PARQVIEW_BENCH_DATA:-$root/bench/data}
-runs=${PARQVIEW_BENCH_SLOW_RUNS:-3}
-
-for t in "$bin" "$duckq" /usr/bin/time; do
-	if [ ! -x "$t" ]; then
-		echo "bench/profile.sh: '$t' is missing ('make all'; Debian package 'time')" >&2
-		exit 1
-	fi
-done
+. "$root/bench/lib.sh"
+bench_init "${1:-build}" duckq time
+runs=$slow_runs
 PARQVIEW_BUILD=$build "$root/bench/gen.sh" "$data" >/dev/null
 "$root/scripts/demo" "$bin" --no-summary --out "$data/demo" >/dev/null
 big=$data/big.parquet
 docs=$data/demo/docs
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-# measure CMD...: sets ms (median wall), cpu (median user+sys s), kb (median max RSS)
-measure() {
-	local t=() c=() m=() i
-	for ((i = 0; i < runs; i++)); do
-		/usr/bin/time -o "$tmp/t" -f '%e %U %S %M' "$@" >/dev/null 2>"$tmp/err" || {
-			echo "bench/profile.sh: failed: $*" >&2
-			cat "$tmp/err" >&2
-			exit 1
-		}
-		read -r e u s k <"$tmp/t"
-		t+=("$(awk -v e="$e" 'BEGIN { printf "%.0f", e * 1000 }')")
-		c+=("$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')")
-		m+=("$k")
-	done
-	ms=$(printf '%s\n' "${t[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-	cpu=$(printf '%s\n' "${c[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-	kb=$(printf '%s\n' "${m[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-}
-ratio2() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "-" }'; }
-mib() { awk -v k="$1" 'BEGIN { printf "%.0f MiB", k / 1024 }'; }
-verdict() { awk -v v="$1" -v t="$2" 'BEGIN { print v <= t ? "met" : "NOT met" }'; }
 row() { printf '%-50s %9s %8s %9s %8s  %s\n' "$@"; }
 
 # pair NAME TARGET_TIME TARGET_MEM PV_CMD... -- DUCK_CMD...
@@ -66,15 +34,15 @@ pair() {
 	while [ "$1" != "--" ]; do pv+=("$1"); shift; done
 	shift
 	duck=("$@")
-	measure "${pv[@]}"
+	measure "$runs" "${pv[@]}"
 	local pms=$ms pcpu=$cpu pkb=$kb
-	measure "${duck[@]}"
+	measure "$runs" "${duck[@]}"
 	local rt rc rm
-	rt=$(ratio2 "$pms" "$ms") rc=$(ratio2 "$pcpu" "$cpu") rm=$(ratio2 "$pkb" "$kb")
+	rt=$(ratio "$pms" "$ms" 2) rc=$(ratio "$pcpu" "$cpu" 2) rm=$(ratio "$pkb" "$kb" 2)
 	row "$name: parqview" "$pms" "$pcpu" "$(mib "$pkb")" "" ""
 	row "$name: duckdb" "$ms" "$cpu" "$(mib "$kb")" "" ""
 	row "   parqview / duckdb: time, cpu, memory" "$rt" "$rc" "$rm" "" \
-		"time <= ${tt}x: $(verdict "${rt%x}" "$tt")${tm:+, memory <= ${tm}x: $(verdict "${rm%x}" "$tm")}"
+		"time <= ${tt}x: $(verdict "${rt%x}" "<=" "$tt")${tm:+, memory <= ${tm}x: $(verdict "${rm%x}" "<=" "$tm")}"
 }
 
 cat "$big" >/dev/null

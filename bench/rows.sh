@@ -26,74 +26,21 @@
 # (default 3) those of the sample and the full decodes.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-build=$root/${1:-build}
-bin=$build/parqview
-duckq=$build/tools/duckq
+. "$root/bench/lib.sh"
+bench_init "${1:-build}" duckq decodebench time
 dbench=$build/tools/decodebench
-data=${PARQVIEW_BENCH_DATA:-$root/bench/data}
-runs=${PARQVIEW_BENCH_RUNS:-7}
-slow_runs=${PARQVIEW_BENCH_SLOW_RUNS:-3}
-
-for t in "$bin" "$duckq" "$dbench"; do
-	if [ ! -x "$t" ]; then
-		echo "bench/rows.sh: '$t' is missing: run 'make all' first" >&2
-		exit 1
-	fi
-done
-if [ ! -x /usr/bin/time ]; then
-	if [ "$(id -u)" = 0 ]; then
-		apt-get install -y -qq time >/dev/null
-	else
-		echo "bench/rows.sh: /usr/bin/time is missing (Debian package 'time')" >&2
-		exit 1
-	fi
-fi
 PARQVIEW_BUILD=$build "$root/bench/gen.sh" "$data" >/dev/null
 
-now_ns() { date +%s%N; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-# measure N CMD...: runs CMD N times (output discarded); sets ms to the
-# median wall time, kb to the median peak RSS in KiB and cpu to the median
-# CPU time (user + sys) in ms, which a busy machine disturbs less than the
-# wall time
-measure() {
-	local n=$1 t=() m=() c=() i s e
-	shift
-	for ((i = 0; i < n; i++)); do
-		s=$(now_ns)
-		/usr/bin/time -o "$tmp/rss" -f '%M %U %S' "$@" >/dev/null 2>"$tmp/err" || {
-			echo "bench/rows.sh: failed: $*" >&2
-			cat "$tmp/err" >&2
-			exit 1
-		}
-		e=$(now_ns)
-		t+=($(((e - s) / 1000)))
-		m+=($(tail -n 1 "$tmp/rss" | cut -d' ' -f1))
-		c+=($(tail -n 1 "$tmp/rss" | awk '{printf "%.0f", ($2 + $3) * 1000}'))
-	done
-	cpu=$(median "${c[@]}")
-	ms=$(printf '%s\n' "${t[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.1f", a[int((NR+1)/2)]/1000}')
-	kb=$(printf '%s\n' "${m[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-}
 # field KEY LINE: the value of KEY=VALUE in decodebench's output line
 field() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
-# median of the arguments
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "-" }'; }
-# the same with two decimals, for memory against a bound near 1
-ratio2() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "-" }'; }
-mib() { awk -v k="$1" 'BEGIN { printf "%.0f MiB", k / 1024 }'; }
-# verdict VALUE OP TARGET: "met" or "NOT met"
-verdict() { awk -v v="$1" -v t="$3" -v op="$2" 'BEGIN { ok = op == ">=" ? v >= t : v <= t; print ok ? "met" : "NOT met" }'; }
 row() { printf '%-52s %16s %10s %10s  %s\n' "$@"; }
 # wall ms and CPU ms of the last measure
-wc_ms() { echo "$ms ($cpu)"; }
+wc_ms() { echo "$ms ($cpu_ms)"; }
 
 # bench_file FILE WHAT: every case on one file
 bench_file() {
 	local big=$1 what=$2 rows pv pv_kb pv_cpu r m n line unc largest dec_s dec_cpu dec_kb dec_wall codec raw rg0 i
-	local dec cpu rss busy
+	local dec cpus rss busy
 	# the first read of the file after it was written or evicted comes from
 	# disk and would be charged to whichever command ran first: read it once
 	cat "$big" >/dev/null
@@ -106,43 +53,43 @@ bench_file() {
 	row "what" "ms (cpu ms)" "rss" "ratio" "target"
 
 	measure "$runs" "$bin" head -n 20 --format csv "$big"
-	pv=$ms pv_cpu=$cpu
+	pv=$ms pv_cpu=$cpu_ms
 	row "1. parqview head -n 20" "$(wc_ms)" "$(mib "$kb")" "" ""
 	measure "$runs" "$duckq" --csv -c "SELECT * FROM '$big' LIMIT 20"
 	r=$(ratio "$ms" "$pv")
-	row "   duckdb LIMIT 20" "$(wc_ms)" "$(mib "$kb")" "$r" ">= 10x: $(verdict "${r%x}" ">=" 10) (CPU: $(ratio "$cpu" "$pv_cpu"))"
+	row "   duckdb LIMIT 20" "$(wc_ms)" "$(mib "$kb")" "$r" ">= 10x: $(verdict "${r%x}" ">=" 10) (CPU: $(ratio "$cpu_ms" "$pv_cpu"))"
 
 	measure "$slow_runs" "$bin" sample -n 50 --seed 1 --format csv "$big"
-	pv=$ms pv_kb=$kb pv_cpu=$cpu
+	pv=$ms pv_kb=$kb pv_cpu=$cpu_ms
 	row "2. parqview sample -n 50 --seed 1" "$(wc_ms)" "$(mib "$kb")" "" ""
 	measure "$slow_runs" "$duckq" --csv -c "SELECT * FROM '$big' USING SAMPLE 50 ROWS"
 	r=$(ratio "$ms" "$pv")
-	row "   duckdb USING SAMPLE 50 ROWS" "$(wc_ms)" "$(mib "$kb")" "$r" ">= 10x: $(verdict "${r%x}" ">=" 10) (CPU: $(ratio "$cpu" "$pv_cpu"))"
-	m=$(ratio2 "$pv_kb" "$kb")
+	row "   duckdb USING SAMPLE 50 ROWS" "$(wc_ms)" "$(mib "$kb")" "$r" ">= 10x: $(verdict "${r%x}" ">=" 10) (CPU: $(ratio "$cpu_ms" "$pv_cpu"))"
+	m=$(ratio "$pv_kb" "$kb" 2)
 	row "   memory: parqview's peak / duckdb's" "" "$m" "" "<= 0.2x: $(verdict "${m%x}" "<=" 0.2)"
 
 	n=$((rows * 7 / 10))
 	measure "$runs" "$bin" cat --rows "$n:$((n + 100))" --format csv "$big"
-	pv=$ms pv_cpu=$cpu
+	pv=$ms pv_cpu=$cpu_ms
 	row "3. parqview cat --rows $n:$((n + 100))" "$(wc_ms)" "$(mib "$kb")" "" ""
 	measure "$runs" "$duckq" --csv -c "SELECT * FROM '$big' LIMIT 100 OFFSET $n"
 	r=$(ratio "$ms" "$pv")
-	row "   duckdb LIMIT 100 OFFSET $n" "$(wc_ms)" "$(mib "$kb")" "$r" ">= 10x: $(verdict "${r%x}" ">=" 10) (CPU: $(ratio "$cpu" "$pv_cpu"))"
+	row "   duckdb LIMIT 100 OFFSET $n" "$(wc_ms)" "$(mib "$kb")" "$r" ">= 10x: $(verdict "${r%x}" ">=" 10) (CPU: $(ratio "$cpu_ms" "$pv_cpu"))"
 
 	echo
 	echo "== full decode of every column (MB/s of uncompressed bytes, MB = 10^6 B)"
 	# decodebench prints its own wall and CPU time; keep the runs' medians
-	dec=() cpu=() rss=() busy=()
+	dec=() cpus=() rss=() busy=()
 	for ((i = 0; i < slow_runs; i++)); do
 		line=$(/usr/bin/time -o "$tmp/rss" -f %M "$dbench" "$big")
 		dec+=("$(field wall_s "$line")")
-		cpu+=("$(field mb_s_per_cpu_s "$line")")
+		cpus+=("$(field mb_s_per_cpu_s "$line")")
 		rss+=("$(tail -n 1 "$tmp/rss")")
 		busy+=("$(awk -v c="$(field cpu_s "$line")" -v w="$(field wall_s "$line")" 'BEGIN { printf "%.2f", c / w }')")
 	done
 	unc=$(field uncompressed_bytes "$line")
 	largest=$(field largest_rg_bytes "$line")
-	dec_s=$(median "${dec[@]}") dec_cpu=$(median "${cpu[@]}") dec_kb=$(median "${rss[@]}")
+	dec_s=$(median "${dec[@]}") dec_cpu=$(median "${cpus[@]}") dec_kb=$(median "${rss[@]}")
 	dec_wall=$(awk -v b="$unc" -v s="$dec_s" 'BEGIN { printf "%.0f", b / 1e6 / s }')
 	codec=()
 	for ((i = 0; i < slow_runs; i++)); do
@@ -173,7 +120,7 @@ bench_file() {
 	measure 1 "$bin" cat --rows ":$(field rows "$rg0")" --format csv "$big"
 	row "   parqview cat --format csv, row group 0 (1 run)" "$ms" "$(mib "$kb")" "" \
 		"$(awk -v b="$(field uncompressed_bytes "$rg0")" -v ms="$ms" 'BEGIN { printf "%.0f MB/s wall", b / 1e6 / (ms / 1000) }')"
-	m=$(ratio2 "$((dec_kb * 1024))" "$largest")
+	m=$(ratio "$((dec_kb * 1024))" "$largest" 2)
 	row "5. decode's peak memory / largest row group" "" "$m" "" "bounded: <= 1x: $(verdict "${m%x}" "<=" 1)"
 }
 

@@ -20,16 +20,15 @@
 # under 50 ms at any offset. Not a test: the machine is shared.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-build=$root/${1:-build}
-bin=$build/parqview
-data=${PARQVIEW_BENCH_DATA:-$root/bench/data}
+. "$root/bench/lib.sh"
+bench_init "${1:-build}"
 PARQVIEW_BUILD=$build "$root/bench/gen.sh" "$data" >/dev/null
 big=${PARQVIEW_BENCH_FILE:-$data/big.parquet}
-out=$(mktemp)
-lua=$(mktemp --suffix=.lua)
+out=$tmp/serve.out
+lua=$tmp/rows.lua
 "$bin" serve "$big" --port 0 --no-open --threads 4 >"$out" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null; rm -f "$out" "$lua"' EXIT
+trap 'kill $pid 2>/dev/null; bench_cleanup' EXIT
 for _ in $(seq 50); do [ -s "$out" ] && break; sleep 0.1; done
 url=$(head -n1 "$out")
 token=${url##*token=}

@@ -21,47 +21,12 @@
 # (default 5) sets the runs; PARQVIEW_BENCH_DATA the data directory.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-build=$root/${1:-build}
-bin=$build/parqview
-duckq=$build/tools/duckq
-data=${PARQVIEW_BENCH_DATA:-$root/bench/data}
+. "$root/bench/lib.sh"
+bench_init "${1:-build}" duckq time
 runs=${PARQVIEW_BENCH_RUNS:-5}
-
-for t in "$bin" "$duckq"; do
-	if [ ! -x "$t" ]; then
-		echo "bench/sql.sh: '$t' is missing: run 'make all' first" >&2
-		exit 1
-	fi
-done
-if [ ! -x /usr/bin/time ]; then
-	if [ "$(id -u)" = 0 ]; then
-		apt-get install -y -qq time >/dev/null
-	else
-		echo "bench/sql.sh: /usr/bin/time is missing (Debian package 'time')" >&2
-		exit 1
-	fi
-fi
 PARQVIEW_BUILD=$build "$root/bench/gen.sh" "$data" >/dev/null
 big=$data/big.parquet
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-# measure RUNS CMD...: sets wall (s) and cpu (s), medians; output to $out
-out=/dev/null
-measure() {
-	local n=$1 i w=() c=()
-	shift
-	for ((i = 0; i < n; i++)); do
-		/usr/bin/time -f '%e %U %S' -o "$tmp/t" "$@" >"$out" 2>/dev/null
-		read -r e u s <"$tmp/t"
-		w+=("$e")
-		c+=("$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')")
-	done
-	wall=$(median "${w[@]}")
-	cpu=$(median "${c[@]}")
-}
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3fx", a / b; else print "-" }'; }
+# measure writes the command's output to $bench_out (lib.sh)
 row() { printf '%-52s %8s %8s %9s %9s\n' "$@"; }
 
 RB="read_parquet('$big')"
@@ -76,7 +41,7 @@ compare() { # NAME SQL [PV_ARGS...] -- [DUCKQ_ARGS...]
 	local pw=$wall pc=$cpu
 	local dq_q=${q//FROM data/FROM $RB}
 	measure "$runs" "$duckq" "${dq_args[@]}" -c "$dq_q"
-	row "$name" "$pw" "$wall" "$(ratio "$pw" "$wall")" "$(ratio "$pc" "$cpu")"
+	row "$name" "$pw" "$wall" "$(ratio "$pw" "$wall" 3)" "$(ratio "$pc" "$cpu" 3)"
 	row "   (cpu s: parqview $pc, duckdb $cpu)" "" "" "" ""
 }
 
@@ -91,12 +56,12 @@ q2="SELECT id, value, ts, attrs.b AS b FROM data WHERE id % 10 = 0"
 compare "2. 870k rows, 4 columns, CSV to /dev/null" "$q2" --format csv -- --csv
 compare "3. the same rows to Parquet (COPY)" "$q2" -o "$tmp/pv.parquet" -- \
 	-c "COPY (${q2//FROM data/FROM $RB}) TO '$tmp/dq.parquet' (FORMAT parquet, COMPRESSION zstd)"
-out=$tmp/dq.csv
+bench_out=$tmp/dq.csv
 measure "$runs" "$duckq" --csv --header -c "${q2//FROM data/FROM $RB}"
 dw=$wall dc=$cpu
-out=/dev/null
+bench_out=/dev/null
 measure "$runs" "$bin" sql "$big" "$q2" -o "$tmp/pv.csv"
-row "4. the same rows to a CSV file" "$wall" "$dw" "$(ratio "$wall" "$dw")" "$(ratio "$cpu" "$dc")"
+row "4. the same rows to a CSV file" "$wall" "$dw" "$(ratio "$wall" "$dw" 3)" "$(ratio "$cpu" "$dc" 3)"
 row "   (cpu s: parqview $cpu, duckdb $dc; files $(wc -c <"$tmp/pv.csv") and $(wc -c <"$tmp/dq.csv") bytes)" "" "" "" ""
 
 echo

@@ -51,18 +51,6 @@ static int put(out_file *o, const void *p, size_t n, pv_err *err)
 	return 0;
 }
 
-static int put_uvarint(pv_buf *b, uint64_t v, pv_err *err)
-{
-	uint8_t tmp[10];
-	size_t n = 0;
-	while (v >= 0x80) {
-		tmp[n++] = (uint8_t)(v | 0x80);
-		v >>= 7;
-	}
-	tmp[n++] = (uint8_t)v;
-	return pv_buf_append(b, tmp, n, err);
-}
-
 /* Levels as RLE runs with the v1 page's 4-byte length prefix. */
 static int put_levels(pv_buf *b, const int16_t *lv, size_t n, int max, pv_err *err)
 {
@@ -75,7 +63,7 @@ static int put_levels(pv_buf *b, const int16_t *lv, size_t n, int max, pv_err *e
 		while (k < n && lv[k] == lv[i])
 			k++;
 		uint8_t v[2] = { (uint8_t)lv[i], (uint8_t)((uint16_t)lv[i] >> 8) };
-		rc = put_uvarint(b, (uint64_t)(k - i) << 1, err);
+		rc = pv_buf_put_uvarint(b, (uint64_t)(k - i) << 1, err);
 		if (!rc)
 			rc = pv_buf_append(b, v, nb, err);
 		i = k;

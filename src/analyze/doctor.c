@@ -322,18 +322,12 @@ static void run_one(void *ctx, size_t i)
 	}
 }
 
-bool pv_doctor_column_matches(const char *path, const char *name)
-{
-	size_t n = strlen(name);
-	return !strncmp(path, name, n) && (path[n] == '\0' || path[n] == '.');
-}
-
 static bool selected(const pv_schema_node *leaf, const pv_doctor_opts *o)
 {
 	if (!o || !o->columns || o->n_columns == 0)
 		return true;
 	for (size_t i = 0; i < o->n_columns; i++)
-		if (pv_doctor_column_matches(leaf->path, o->columns[i]))
+		if (pv_schema_path_under(leaf->path, o->columns[i]))
 			return true;
 	return false;
 }

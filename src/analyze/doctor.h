@@ -92,7 +92,7 @@ typedef struct pv_doctor_report {
 typedef struct pv_doctor_opts {
 	int n_threads;                /* <= 0: every CPU */
 	const char *const *columns;   /* top-level names or dotted paths (see
-	                               * pv_doctor_column_matches); NULL: all */
+	                               * pv_schema_path_under); NULL: all */
 	size_t n_columns;
 	bool no_advice;
 	/* Called (under a lock, from any worker) after each column chunk with
@@ -118,10 +118,6 @@ int pv_doctor_file(const pv_pfile *pf, const pv_doctor_opts *opts, pv_doctor_rep
  * (check "footer") with why's message (without a leading "path: "), and
  * unreadable set. PV_ENOMEM only. */
 int pv_doctor_unreadable(const char *path, const pv_err *why, pv_doctor_report *out, pv_err *err);
-
-/* True when the leaf at dotted path `path` is named by `name`: the column
- * itself or a struct, list or map above it ("a" names "a.b.c"). */
-bool pv_doctor_column_matches(const char *path, const char *name);
 
 /* "error", "warning", "info". */
 const char *pv_doctor_severity_name(int s);

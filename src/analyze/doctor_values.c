@@ -158,24 +158,6 @@ bool pv_doc_is_nan(const pv_doc_ord *o, const uint8_t *p, size_t n)
 	return isnan(fval(o, p));
 }
 
-/* Signed big-endian integers of different lengths: compare the sign, then
- * the sign-extended magnitudes byte by byte. */
-static int cmp_dec_be(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
-{
-	bool na = an && (a[0] & 0x80), nb = bn && (b[0] & 0x80);
-	if (na != nb)
-		return na ? -1 : 1;
-	size_t n = an > bn ? an : bn;
-	uint8_t ext = na ? 0xff : 0x00;
-	for (size_t i = 0; i < n; i++) {
-		uint8_t x = i + an >= n ? a[i + an - n] : ext;
-		uint8_t y = i + bn >= n ? b[i + bn - n] : ext;
-		if (x != y)
-			return x < y ? -1 : 1;
-	}
-	return 0;
-}
-
 static int cmp_bytes(const uint8_t *a, size_t an, const uint8_t *b, size_t bn, bool sign)
 {
 	size_t n = an < bn ? an : bn;
@@ -222,7 +204,7 @@ int pv_doc_cmp(const pv_doc_ord *o, pv_doc_ord_kind kind, const uint8_t *a, size
 	case PV_DOC_ORD_BYTES_SIGNED:
 		return cmp_bytes(a, an, b, bn, true);
 	case PV_DOC_ORD_DEC_BE:
-		return cmp_dec_be(a, an, b, bn);
+		return pv_stats_cmp_be_signed(a, an, b, bn);
 	case PV_DOC_ORD_NONE:
 		break;
 	}

@@ -144,23 +144,6 @@ static int parse_logical(const char *s, pv_logical_type *out)
 
 /* ---------------------------------------------------------------- values */
 
-/* Big-endian two's complement integers of any lengths. */
-static int cmp_be_signed(const uint8_t *x, size_t nx, const uint8_t *y, size_t ny)
-{
-	bool negx = nx && (x[0] & 0x80), negy = ny && (y[0] & 0x80);
-	if (negx != negy)
-		return negx ? -1 : 1;
-	size_t n = nx > ny ? nx : ny;
-	uint8_t fill = negx ? 0xff : 0x00;
-	for (size_t i = 0; i < n; i++) {
-		uint8_t bx = i + nx < n ? fill : x[i + nx - n];
-		uint8_t by = i + ny < n ? fill : y[i + ny - n];
-		if (bx != by)
-			return bx < by ? -1 : 1;
-	}
-	return 0;
-}
-
 static int cmp_bytes(const pv_value *x, const pv_value *y)
 {
 	size_t n = x->bytes.len < y->bytes.len ? x->bytes.len : y->bytes.len;
@@ -197,7 +180,7 @@ static int value_cmp(const pv_value *x, const pv_value *y, bool *ok)
 		if (!x->dec_bytes && !y->dec_bytes)
 			return CMP3(x->i, y->i);
 		if (x->dec_bytes && y->dec_bytes)
-			return cmp_be_signed(x->bytes.ptr, x->bytes.len, y->bytes.ptr, y->bytes.len);
+			return pv_stats_cmp_be_signed(x->bytes.ptr, x->bytes.len, y->bytes.ptr, y->bytes.len);
 		*ok = false;
 		return 0;
 	default:

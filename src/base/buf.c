@@ -70,6 +70,18 @@ int pv_buf_puts(pv_buf *b, const char *s, pv_err *err)
 	return pv_buf_append(b, s, strlen(s), err);
 }
 
+int pv_buf_put_uvarint(pv_buf *b, uint64_t v, pv_err *err)
+{
+	uint8_t tmp[10];
+	size_t n = 0;
+	while (v >= 0x80) {
+		tmp[n++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	tmp[n++] = (uint8_t)v;
+	return pv_buf_append(b, tmp, n, err);
+}
+
 int pv_buf_vprintf(pv_buf *b, pv_err *err, const char *fmt, va_list ap)
 {
 	va_list ap2;

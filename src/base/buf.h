@@ -57,6 +57,10 @@ static inline int pv_buf_putc(pv_buf *b, char c, pv_err *err)
 }
 
 int pv_buf_puts(pv_buf *b, const char *s, pv_err *err);
+/* v as an unsigned LEB128 varint (7 bits a byte, low first; 1 to 10 bytes):
+ * Thrift compact integers and lengths, RLE run headers. The reverse is
+ * pv_cursor_uvarint (base/cursor.h). */
+int pv_buf_put_uvarint(pv_buf *b, uint64_t v, pv_err *err);
 int pv_buf_printf(pv_buf *b, pv_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int pv_buf_vprintf(pv_buf *b, pv_err *err, const char *fmt, va_list ap);

@@ -14,6 +14,7 @@
 
 #include "base/err.h"
 #include "dataset/dataset.h"
+#include "render/rows.h"
 #include "render/term.h"
 
 /* Exit codes (README "Exit codes"). pv_code_exit maps error codes onto these. */
@@ -95,6 +96,14 @@ int pv_cli_format_of_path(const char *path);
 
 /* True for output names ending in .parquet, .parq or .pqt (any case). */
 bool pv_cli_is_parquet_path(const char *path);
+
+/* The rows format a command's options ask for: --format NAME, --json or
+ * --vertical (at most one of them), else the output file's name (-o,
+ * NULL for stdout; names is how the command's usage spells the names it
+ * takes, e.g. ".csv, .jsonl, .json or .md"), else the table. 0, or the
+ * usage exit code after cmd's one-line message on stderr. */
+int pv_cli_rows_format(const char *cmd, const char *format, bool json, bool vertical,
+		       const char *output, const char *names, pv_rows_format *out);
 
 /* Decides the terminal for stdout once the options are parsed. */
 void pv_cli_begin(pv_cli_common *c);

@@ -12,6 +12,7 @@
 #include "base/json.h"
 #include "cli/cli.h"
 #include "cli/progress.h"
+#include "format/schema.h"
 #include "render/units.h"
 #include "base/banned.h"
 
@@ -71,7 +72,7 @@ static bool column_known(const pv_dataset *ds, const char *name)
 		if (!pf)
 			continue;
 		for (size_t c = 0; c < pf->schema->n_leaves; c++)
-			if (pv_doctor_column_matches(pf->schema->leaves[c]->path, name))
+			if (pv_schema_path_under(pf->schema->leaves[c]->path, name))
 				return true;
 	}
 	return false;

@@ -12,6 +12,7 @@
 #include "base/buf.h"
 #include "base/json.h"
 #include "cli/cli.h"
+#include "format/schema.h"
 #include "render/metadeep.h"
 #include "render/metajson.h"
 #include "format/stats.h"
@@ -57,13 +58,9 @@ static bool column_selected(const void *ctx, const pv_schema_node *leaf)
 	const meta_opts *o = ctx;
 	if (!o->columns)
 		return true;
-	for (size_t i = 0; i < o->n_columns; i++) {
-		size_t n = strlen(o->columns[i]);
-		/* a column matches itself and everything under it */
-		if (!strncmp(leaf->path, o->columns[i], n) &&
-		    (leaf->path[n] == '\0' || leaf->path[n] == '.'))
+	for (size_t i = 0; i < o->n_columns; i++)
+		if (pv_schema_path_under(leaf->path, o->columns[i]))
 			return true;
-	}
 	return false;
 }
 

@@ -245,33 +245,11 @@ static int parse_args(rows_args *a, pv_cli_common *com, int argc, char **argv, b
 static int pick_format(const rows_args *a, const pv_cli_common *com, pv_rows_format *out)
 {
 	const char *cmd = kind_name[a->kind];
-	int from_path = a->output ? pv_cli_format_of_path(a->output) : -1;
 	if (a->output && pv_cli_is_parquet_path(a->output))
 		return pv_cli_usage(cmd, "parquet output comes with the writer (not yet); write .csv, "
 					 ".jsonl, .json or .md");
-	int given = 0;
-	given += a->format != NULL;
-	given += com->json;
-	given += a->vertical;
-	if (given > 1)
-		return pv_cli_usage(cmd, "give only one of --format, --json and --vertical");
-	if (a->format) {
-		pv_err err;
-		if (pv_rows_format_parse(a->format, out, &err))
-			return pv_cli_usage(cmd, "%s", err.msg);
-	} else if (com->json) {
-		*out = PV_ROWS_JSON;
-	} else if (a->vertical) {
-		*out = PV_ROWS_VERTICAL;
-	} else if (a->output) {
-		if (from_path < 0)
-			return pv_cli_usage(cmd, "cannot tell the format of '%s' from its name; add "
-						 "--format", a->output);
-		*out = (pv_rows_format)from_path;
-	} else {
-		*out = PV_ROWS_TABLE;
-	}
-	return 0;
+	return pv_cli_rows_format(cmd, a->format, com->json, a->vertical, a->output,
+				  ".csv, .jsonl, .json or .md", out);
 }
 
 /* The global row ranges the command reads; *out is freed by the caller. */

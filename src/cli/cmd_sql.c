@@ -117,19 +117,6 @@ typedef struct view_plan {
 	pv_dataset *ds;
 } view_plan;
 
-static bool valid_name(const char *s, size_t n)
-{
-	if (n == 0 || (s[0] >= '0' && s[0] <= '9'))
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '_'))
-			return false;
-	}
-	return true;
-}
-
 static bool ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);
@@ -190,7 +177,7 @@ static int parse_args(sql_args *a, pv_cli_common *com, int argc, char **argv, bo
 			break;
 		case OPT_AS: {
 			const char *eq = strchr(optarg, '=');
-			if (!eq || !valid_name(optarg, (size_t)(eq - optarg)) || !eq[1])
+			if (!eq || !pv_sql_plain_name(optarg, (size_t)(eq - optarg)) || !eq[1])
 				return pv_cli_usage("sql", "--as takes NAME=PATH with NAME made of letters, "
 						    "digits and '_', not '%s'", optarg);
 			as_arg *na = realloc(a->as, (a->n_as + 1) * sizeof *na);
@@ -266,24 +253,8 @@ static int pick_format(const sql_args *a, const pv_cli_common *com, pv_rows_form
 		*out = PV_ROWS_TABLE;
 		return 0;
 	}
-	if (a->format) {
-		pv_err err;
-		if (pv_rows_format_parse(a->format, out, &err))
-			return pv_cli_usage("sql", "%s", err.msg);
-	} else if (com->json) {
-		*out = PV_ROWS_JSON;
-	} else if (a->vertical) {
-		*out = PV_ROWS_VERTICAL;
-	} else if (a->output) {
-		int f = pv_cli_format_of_path(a->output);
-		if (f < 0)
-			return pv_cli_usage("sql", "cannot tell the format of '%s' from its name; use "
-					    ".parquet, .csv, .jsonl, .json or .md, or add --format", a->output);
-		*out = (pv_rows_format)f;
-	} else {
-		*out = PV_ROWS_TABLE;
-	}
-	return 0;
+	return pv_cli_rows_format("sql", a->format, com->json, a->vertical, a->output,
+				  ".parquet, .csv, .jsonl, .json or .md", out);
 }
 
 static int read_text(FILE *in, const char *what, pv_buf *b, pv_err *err)

@@ -10,6 +10,7 @@
 
 #include "base/json.h"
 #include "cli/cli.h"
+#include "dataset/problems.h"
 #include "render/table.h"
 #include "render/units.h"
 #include "base/banned.h"
@@ -52,35 +53,12 @@ static int tally_cmp(const void *a, const void *b)
 	return x->n < y->n ? 1 : x->n > y->n ? -1 : strcmp(x->name, y->name);
 }
 
-typedef struct problem {
-	const char *kind;
-	char msg[512];
-} problem;
-
 typedef struct summary {
 	int64_t on_disk, compressed, uncompressed;
 	tally *codecs, *writers;
 	size_t n_codecs, n_writers;
-	problem *problems;
-	size_t n_problems;
+	pv_problems problems; /* dataset/problems.h */
 } summary;
-
-static void add_problem(summary *s, const char *kind, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void add_problem(summary *s, const char *kind, const char *fmt, ...)
-{
-	problem *grown = realloc(s->problems, (s->n_problems + 1) * sizeof *grown);
-	if (!grown)
-		return;
-	s->problems = grown;
-	problem *p = &s->problems[s->n_problems++];
-	p->kind = kind;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(p->msg, sizeof p->msg, fmt, ap);
-	va_end(ap);
-}
 
 static int distinct_values(const pv_dataset *ds, const char *key, const char ***out)
 {
@@ -104,20 +82,16 @@ static int distinct_values(const pv_dataset *ds, const char *key, const char ***
 	return n;
 }
 
-static void compute(const pv_dataset *ds, summary *s)
+static int compute(const pv_dataset *ds, summary *s, pv_err *err)
 {
 	for (size_t i = 0; i < ds->n_files; i++) {
 		const pv_dataset_file *f = &ds->files[i];
-		if (!f->pf) {
-			add_problem(s, "unreadable_file", "%s", f->err->msg);
+		if (!f->pf)
 			continue;
-		}
 		const pv_file_meta *m = f->pf->meta;
 		s->on_disk += f->pf->size;
-		int64_t rg_rows = 0;
 		for (size_t g = 0; g < m->n_row_groups; g++) {
 			const pv_row_group *rg = &m->row_groups[g];
-			rg_rows += rg->num_rows;
 			for (size_t c = 0; c < rg->n_columns; c++) {
 				const pv_column_chunk *cc = &rg->columns[c];
 				if (!cc->has_meta_data)
@@ -129,36 +103,10 @@ static void compute(const pv_dataset *ds, summary *s)
 			}
 		}
 		tally_add(&s->writers, &s->n_writers, m->created_by ? m->created_by : "(unknown)", 1);
-		if (rg_rows != m->num_rows)
-			add_problem(s, "row_count_mismatch",
-				    "%s: footer says %lld rows but its row groups hold %lld (readers see the latter)", f->path,
-				    (long long)m->num_rows, (long long)rg_rows);
-		size_t n_enc = 0;
-		for (size_t g = 0; g < m->n_row_groups; g++)
-			for (size_t c = 0; c < m->row_groups[g].n_columns; c++)
-				n_enc += m->row_groups[g].columns[c].encrypted;
-		if (n_enc)
-			add_problem(s, "encrypted_columns",
-				    "%s: %zu column chunks are encrypted; their data cannot be read",
-				    f->path, n_enc);
 	}
-	size_t readable = ds->n_files - ds->n_failed;
-	for (size_t c = 0; c < ds->n_columns; c++) {
-		const pv_dataset_column *col = &ds->columns[c];
-		if (col->n_missing)
-			add_problem(s, "missing_column",
-				    "column '%s' is missing from %zu of %zu files (reads as NULL there), e.g. %s",
-				    col->name, col->n_missing, readable, ds->files[col->missing[0]].path);
-		for (size_t k = 0; k < col->n_conflicts; k++)
-			add_problem(s, "type_conflict", "column '%s' is %s in %s but %s in %s", col->name,
-				    col->conflicts[k].type, ds->files[col->conflicts[k].file].path,
-				    col->type, ds->files[col->file].path);
-	}
-	if (ds->partitions_partial)
-		add_problem(s, "partial_partitions",
-			    "some files lack partition keys that others have (they read as NULL)");
 	qsort(s->codecs, s->n_codecs, sizeof *s->codecs, tally_cmp);
 	qsort(s->writers, s->n_writers, sizeof *s->writers, tally_cmp);
+	return pv_problems_init(&s->problems, ds, err);
 }
 
 static void print_json(const pv_dataset *ds, const summary *s, char **paths, int n_paths)
@@ -229,14 +177,7 @@ static void print_json(const pv_dataset *ds, const summary *s, char **paths, int
 	}
 	pv_json_array_end(&j);
 	pv_json_key(&j, "problems");
-	pv_json_array_begin(&j);
-	for (size_t i = 0; i < s->n_problems; i++) {
-		pv_json_object_begin(&j);
-		pv_json_kstr(&j, "kind", s->problems[i].kind);
-		pv_json_kstr(&j, "message", s->problems[i].msg);
-		pv_json_object_end(&j);
-	}
-	pv_json_array_end(&j);
+	pv_problems_json(&s->problems, &j);
 	pv_json_object_end(&j);
 	pv_json_finish(&j);
 }
@@ -321,12 +262,12 @@ static int print_human(const pv_dataset *ds, const summary *s, const pv_cli_comm
 		return pv_cli_error(&err);
 
 	printf("\n%sproblems%s", pv_term_bold(t), pv_term_reset(t));
-	if (!s->n_problems)
+	if (!s->problems.n)
 		printf(": none found in the footers\n");
 	else
-		printf(" (%zu)\n", s->n_problems);
-	for (size_t i = 0; i < s->n_problems; i++)
-		printf("  %s-%s %s\n", pv_term_yellow(t), pv_term_reset(t), s->problems[i].msg);
+		printf(" (%zu)\n", s->problems.n);
+	for (size_t i = 0; i < s->problems.n; i++)
+		printf("  %s-%s %s\n", pv_term_yellow(t), pv_term_reset(t), s->problems.items[i].message);
 	return 0;
 }
 
@@ -358,8 +299,10 @@ int pv_cmd_summary(int argc, char **argv)
 		return code;
 	}
 	summary s = { 0 };
-	compute(ds, &s);
-	if (com.json)
+	pv_err err;
+	if (compute(ds, &s, &err))
+		code = pv_cli_error(&err);
+	else if (com.json)
 		print_json(ds, &s, paths, n_paths);
 	else {
 		int rc = print_human(ds, &s, &com, paths, n_paths);
@@ -368,7 +311,7 @@ int pv_cmd_summary(int argc, char **argv)
 	}
 	free(s.codecs);
 	free(s.writers);
-	free(s.problems);
+	pv_problems_release(&s.problems);
 	pv_dataset_free(ds);
 	if (fflush(stdout))
 		code = PV_EXIT_DATA;

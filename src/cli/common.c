@@ -109,6 +109,31 @@ bool pv_cli_is_parquet_path(const char *path)
 		       !strcasecmp(dot, ".pqt"));
 }
 
+int pv_cli_rows_format(const char *cmd, const char *format, bool json, bool vertical,
+		       const char *output, const char *names, pv_rows_format *out)
+{
+	if ((format != NULL) + json + vertical > 1)
+		return pv_cli_usage(cmd, "give only one of --format, --json and --vertical");
+	if (format) {
+		pv_err err;
+		if (pv_rows_format_parse(format, out, &err))
+			return pv_cli_usage(cmd, "%s", err.msg);
+	} else if (json) {
+		*out = PV_ROWS_JSON;
+	} else if (vertical) {
+		*out = PV_ROWS_VERTICAL;
+	} else if (output) {
+		int f = pv_cli_format_of_path(output);
+		if (f < 0)
+			return pv_cli_usage(cmd, "cannot tell the format of '%s' from its name; use %s, "
+					    "or add --format", output, names);
+		*out = (pv_rows_format)f;
+	} else {
+		*out = PV_ROWS_TABLE;
+	}
+	return 0;
+}
+
 void pv_cli_begin(pv_cli_common *c)
 {
 	pv_term_init(&c->term, STDOUT_FILENO, c->color);

@@ -13,18 +13,8 @@
 #include <strings.h>
 
 #include "base/civil.h"
+#include "base/hex.h"
 #include "base/banned.h"
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* URL-decodes s[0..n) into the arena. */
 static char *decode(pv_arena *a, const char *s, size_t n, pv_err *err)
@@ -36,8 +26,8 @@ static char *decode(pv_arena *a, const char *s, size_t n, pv_err *err)
 	for (size_t i = 0; i < n; i++) {
 		int hi, lo;
 		/* "%00" stays as written: a NUL would cut the C string short */
-		if (s[i] == '%' && i + 2 < n && (hi = hexval(s[i + 1])) >= 0 &&
-		    (lo = hexval(s[i + 2])) >= 0 && (hi | lo) != 0) {
+		if (s[i] == '%' && i + 2 < n && (hi = pv_hex_digit(s[i + 1])) >= 0 &&
+		    (lo = pv_hex_digit(s[i + 2])) >= 0 && (hi | lo) != 0) {
 			out[j++] = (char)(hi << 4 | lo);
 			i += 2;
 		} else {

@@ -193,6 +193,12 @@ const pv_schema_node *pv_schema_find(const pv_schema *s, const char *path)
 	return NULL;
 }
 
+bool pv_schema_path_under(const char *path, const char *name)
+{
+	size_t n = strlen(name);
+	return !strncmp(path, name, n) && (path[n] == '\0' || path[n] == '.');
+}
+
 char *pv_schema_type_str(const pv_schema_node *node, char *out, size_t n)
 {
 	if (!n)

@@ -87,6 +87,11 @@ int pv_schema_build(const pv_file_meta *m, pv_arena *a, pv_schema **out, pv_err 
 /* The node whose dotted path is path ("" is the root), or NULL. Linear. */
 const pv_schema_node *pv_schema_find(const pv_schema *s, const char *path);
 
+/* True when the dotted path `path` is `name` or lies under it: a column
+ * is named by itself and by every struct, list or map above it ("a" and
+ * "a.b" name "a.b.c"; "a" does not name "ab"). */
+bool pv_schema_path_under(const char *path, const char *name);
+
 /* A human type: for leaves the physical type (with FIXED_LEN_BYTE_ARRAY's
  * length) then the logical type, else the converted type:
  * "INT64 TIMESTAMP(MICROS,true)", "BYTE_ARRAY STRING",

@@ -371,6 +371,26 @@ int pv_stats_minmax(const pv_column_chunk *cc, const pv_schema_node *leaf, const
 	return 0;
 }
 
+/* ------------------------------------------------------------------ order */
+
+int pv_stats_cmp_be_signed(const uint8_t *x, size_t nx, const uint8_t *y, size_t ny)
+{
+	bool negx = nx && (x[0] & 0x80), negy = ny && (y[0] & 0x80);
+	if (negx != negy)
+		return negx ? -1 : 1;
+	/* same sign: sign-extend the shorter to the longer, then the bytes
+	 * order as unsigned */
+	size_t n = nx > ny ? nx : ny;
+	uint8_t fill = negx ? 0xff : 0x00;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t bx = i + nx < n ? fill : x[i + nx - n];
+		uint8_t by = i + ny < n ? fill : y[i + ny - n];
+		if (bx != by)
+			return bx < by ? -1 : 1;
+	}
+	return 0;
+}
+
 /* ------------------------------------------------------------------ created_by */
 
 static const char *parse_int(const char *p, int *out)

@@ -67,6 +67,11 @@ int pv_stats_value(const pv_schema_node *leaf, const uint8_t *bytes, size_t len,
 int pv_stats_minmax(const pv_column_chunk *cc, const pv_schema_node *leaf, const char *created_by,
 		    pv_value *out_min, pv_value *out_max, bool *out_trusted, pv_err *err);
 
+/* Orders two big-endian two's complement integers of any lengths (a
+ * DECIMAL's unscaled bytes on BYTE_ARRAY or FIXED_LEN_BYTE_ARRAY): -1, 0 or
+ * 1. Lengths may differ; an empty one is 0. */
+int pv_stats_cmp_be_signed(const uint8_t *x, size_t nx, const uint8_t *y, size_t ny);
+
 /* "parquet-mr version 1.8.2 (build c652...)" -> application "parquet-mr"
  * (lowercased), version 1.8.2, pre-release "" ; "impala version
  * 1.3.0-INTERNAL (build ...)" -> pre "INTERNAL". */

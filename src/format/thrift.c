@@ -595,14 +595,11 @@ static void put_u8(pv_thrift_writer *w, uint8_t b)
 
 static void put_uvarint(pv_thrift_writer *w, uint64_t v)
 {
-	uint8_t tmp[10];
-	size_t n = 0;
-	while (v >= 0x80) {
-		tmp[n++] = (uint8_t)(v | 0x80);
-		v >>= 7;
-	}
-	tmp[n++] = (uint8_t)v;
-	put(w, tmp, n);
+	if (w->code)
+		return;
+	int rc = pv_buf_put_uvarint(w->out, v, w->err);
+	if (rc)
+		w->code = rc;
 }
 
 static void put_zvarint(pv_thrift_writer *w, int64_t v)

@@ -4,7 +4,7 @@
  *
  * A pv_value never owns memory: string, binary and decimal bytes point into
  * a buffer the producer keeps alive (an arena, a page). Rendering a value
- * to text, JSON or CSV is the render layer's job (render/value.h).
+ * to text, JSON or CSV is the render layer's job (render/cell.h).
  * Header only; includes only the C library.
  */
 #ifndef PV_VALUE_H

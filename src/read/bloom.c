@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "base/civil.h"
+#include "base/hex.h"
 #include "base/banned.h"
 
 /* The first read when bloom_filter_length is absent: enough for any
@@ -321,17 +322,6 @@ static bool put_be_signed(uint8_t *p, int64_t v, size_t n)
 	return true;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static bool parse_uuid(const char *s, uint8_t out[16])
 {
 	if (strlen(s) != 36)
@@ -343,7 +333,7 @@ static bool parse_uuid(const char *s, uint8_t out[16])
 				return false;
 			continue;
 		}
-		int hi = hexval((unsigned char)s[i]), lo = hexval((unsigned char)s[i + 1]);
+		int hi = pv_hex_digit((unsigned char)s[i]), lo = pv_hex_digit((unsigned char)s[i + 1]);
 		if (hi < 0 || lo < 0)
 			return false;
 		out[n++] = (uint8_t)(hi << 4 | lo);

@@ -42,32 +42,6 @@ int pv_api_health(pv_http_req *q, pv_http_resp *r)
 	return 0;
 }
 
-static void problems(pv_json *j, const pv_dataset *ds)
-{
-	pv_json_array_begin(j);
-	for (size_t i = 0; i < ds->n_files; i++)
-		if (!ds->files[i].pf)
-			pv_json_str(j, ds->files[i].err->msg);
-	size_t readable = ds->n_files - ds->n_failed;
-	char msg[1024];
-	for (size_t c = 0; c < ds->n_columns; c++) {
-		const pv_dataset_column *col = &ds->columns[c];
-		if (col->n_missing) {
-			snprintf(msg, sizeof msg,
-				 "column '%s' is missing from %zu of %zu files (reads as NULL there)",
-				 col->name, col->n_missing, readable);
-			pv_json_str(j, msg);
-		}
-		for (size_t k = 0; k < col->n_conflicts; k++) {
-			snprintf(msg, sizeof msg, "column '%s' is %s in %s but %s elsewhere", col->name,
-				 col->conflicts[k].type, ds->files[col->conflicts[k].file].path,
-				 col->type);
-			pv_json_str(j, msg);
-		}
-	}
-	pv_json_array_end(j);
-}
-
 int pv_api_datasets(pv_http_req *q, pv_http_resp *r)
 {
 	const pv_catalog *cat = &q->srv->cat;
@@ -102,7 +76,7 @@ int pv_api_datasets(pv_http_req *q, pv_http_resp *r)
 		}
 		pv_json_array_end(&j);
 		pv_json_key(&j, "problems");
-		problems(&j, ds);
+		pv_problems_json(&e->problems, &j);
 		pv_json_object_end(&j);
 	}
 	pv_json_array_end(&j);

@@ -1,6 +1,6 @@
 /*
  * catalog.c - the served datasets: ids, opening, lookup (catalog.h).
- * Includes base, dataset and server only.
+ * Includes base, dataset, sql (the rule for names) and server only.
  */
 #include "server/catalog.h"
 
@@ -9,20 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sql/session.h"
 #include "base/banned.h"
 
 static bool valid_id(const char *s)
 {
 	size_t n = strlen(s);
-	if (!n || n > PV_CATALOG_MAX_ID || (s[0] >= '0' && s[0] <= '9'))
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char ch = s[i];
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		      (ch >= '0' && ch <= '9') || ch == '_'))
-			return false;
-	}
-	return true;
+	return n <= PV_CATALOG_MAX_ID && pv_sql_plain_name(s, n);
 }
 
 /* The base name of path without a Parquet extension, as an id. */
@@ -72,6 +65,7 @@ void pv_catalog_release(pv_catalog *c)
 	for (size_t i = 0; i < c->n; i++) {
 		pv_rgcache_free(c->items[i].cache);
 		pv_rowmap_release(&c->items[i].map);
+		pv_problems_release(&c->items[i].problems);
 		pv_dataset_free(c->items[i].ds);
 		free(c->items[i].paths);
 	}
@@ -134,6 +128,8 @@ int pv_catalog_open(pv_catalog *c, const pv_catalog_arg *args, size_t n_args, si
 			rc = pv_rowmap_init(&e->map, e->ds, err);
 		if (!rc)
 			rc = pv_rgcache_new(e->ds, max_readers, &e->cache, err);
+		if (!rc)
+			rc = pv_problems_init(&e->problems, e->ds, err);
 		if (rc) {
 			pv_err_prefix(err, "dataset '%s'", e->id);
 			break;

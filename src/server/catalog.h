@@ -1,7 +1,8 @@
 /*
  * catalog.h - the datasets a server serves, opened once at start-up and
  * read by every request: each with its id (the name the API and SQL use),
- * the paths it was opened from, the pv_dataset and its row map.
+ * the paths it was opened from, the pv_dataset, its row map and its
+ * problems (the list `parqview summary` prints).
  *
  * Ids: `--as NAME=PATH` names a dataset NAME (the same NAME twice joins
  * the paths into one dataset); a PATH alone is "data" when it is the only
@@ -21,6 +22,7 @@
 
 #include "base/err.h"
 #include "dataset/dataset.h"
+#include "dataset/problems.h"
 #include "dataset/scan.h"
 
 /* Longest dataset id. */
@@ -39,6 +41,7 @@ typedef struct pv_catalog_entry {
 	pv_rowmap map;
 	pv_rgcache *cache;  /* row group readers kept between requests */
 	int64_t bytes;      /* on disk, readable files */
+	pv_problems problems;
 } pv_catalog_entry;
 
 typedef struct pv_catalog {
@@ -50,7 +53,7 @@ typedef struct pv_catalog {
  * readers (dataset/scan.h; 0: 8). Errors: PV_EINVAL for an id that is not
  * [A-Za-z_][A-Za-z0-9_]* or too long; the dataset's own errors (a path that
  * matches nothing: PV_ENOTFOUND), prefixed with the id; PV_ENOMEM.
- * Unreadable files do not fail it (they are listed as problems). On
+ * Unreadable files do not fail it (they are listed in problems). On
  * failure c is empty. Release with pv_catalog_release. */
 int pv_catalog_open(pv_catalog *c, const pv_catalog_arg *args, size_t n_args, size_t max_readers,
 		    pv_err *err);

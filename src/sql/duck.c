@@ -8,13 +8,14 @@
  * result streams; other statements run as they are and their small results
  * are read cell by cell. Arrow results (pv_duck_query_arrow) run the last
  * statement as it is, streamed, and convert each chunk with DuckDB's own
- * Arrow converter. Includes base/ and sql/duckdb_api.h only; never
- * DuckDB's own duckdb.h.
+ * Arrow converter. Includes base/, sql/duckdb_api.h and jansson (DuckDB's
+ * errors come as JSON) only; never DuckDB's own duckdb.h.
  */
 #include "sql/duck.h"
 
 #include <assert.h>
 #include <dlfcn.h>
+#include <jansson.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -175,106 +176,55 @@ int64_t pv_duck_error_position(void)
 	return last_error_pos;
 }
 
-/* Reads the JSON string at *p (just past its opening quote) into out,
- * unescaped and cut to n - 1 bytes; leaves *p past the closing quote.
- * False when the string is not closed. \u escapes other than ASCII
- * become '?' (the message is for people, and stays one line). */
-static bool json_string(const char **p, char *out, size_t n)
-{
-	size_t j = 0;
-	const char *s = *p;
-	for (; *s && *s != '"'; s++) {
-		char c = *s;
-		if (c == '\\') {
-			s++;
-			switch (*s) {
-			case 'n': case 'r': case 't': c = ' '; break;
-			case 'b': case 'f': c = ' '; break;
-			case 'u': {
-				unsigned v = 0;
-				for (int k = 1; k <= 4; k++) {
-					char h = s[k];
-					if (!((h >= '0' && h <= '9') || (h >= 'a' && h <= 'f') ||
-						(h >= 'A' && h <= 'F')))
-						return false;
-					v = v * 16 + (unsigned)(h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
-				}
-				s += 4;
-				c = v >= 0x20 && v < 0x7f ? (char)v : (v < 0x20 ? ' ' : '?');
-				break;
-			}
-			case '\0':
-				return false;
-			default:
-				c = *s;
-			}
-		}
-		if (j + 1 < n)
-			out[j++] = c;
-	}
-	if (n)
-		out[j] = '\0';
-	if (*s != '"')
-		return false;
-	*p = s + 1;
-	return true;
-}
-
-/* Copies s into out (n > 0 bytes), cut to fit. */
+/* Copies s into out (n > 0 bytes), cut to fit at a character boundary. */
 static void copy_cut(char *out, size_t n, const char *s)
 {
 	size_t l = strlen(s);
-	if (l >= n)
+	if (l >= n) {
 		l = n - 1;
+		while (l > 0 && ((unsigned char)s[l] & 0xc0) == 0x80)
+			l--;
+	}
 	memcpy(out, s, l);
 	out[l] = '\0';
 }
 
 /* DuckDB's errors_as_json form: {"exception_type": "Binder",
- * "exception_message": "...", "position": "42", ...}, every value a
- * string. Fills type, message and *pos (-1 when absent); false when msg
- * is not that. */
+ * "exception_message": "...", "position": "42", ...}, the parser's wrapped
+ * as "Parser Error: {...}". Fills type, message and *pos (-1 when absent);
+ * false when msg is not that. */
 static bool json_error(const char *msg, char *type, size_t n_type, char *text, size_t n_text,
 	int64_t *pos)
 {
 	*pos = -1;
 	type[0] = text[0] = '\0';
 	const char *p = msg;
-	/* the parser's errors come as "Parser Error: {...}" */
 	const char *wrapped = strstr(msg, " Error: {");
 	if (wrapped && wrapped - msg < 40)
 		p = wrapped + 8;
-	while (*p == ' ')
-		p++;
-	if (*p++ != '{')
+	json_t *root = json_loads(p, JSON_DISABLE_EOF_CHECK, NULL);
+	if (!json_is_object(root)) {
+		json_decref(root);
 		return false;
-	for (;;) {
-		while (*p == ' ' || *p == ',')
-			p++;
-		if (*p == '}')
-			break;
-		char key[64], val[PV_ERR_MSG_MAX];
-		if (*p++ != '"' || !json_string(&p, key, sizeof key))
-			return false;
-		while (*p == ' ')
-			p++;
-		if (*p++ != ':')
-			return false;
-		while (*p == ' ')
-			p++;
-		if (*p++ != '"' || !json_string(&p, val, sizeof val))
-			return false;
-		if (!strcmp(key, "exception_type"))
-			copy_cut(type, n_type, val);
-		else if (!strcmp(key, "exception_message"))
-			copy_cut(text, n_text, val);
-		else if (!strcmp(key, "position")) {
-			char *end;
-			long long v = strtoll(val, &end, 10);
-			if (*val && !*end && v >= 0)
-				*pos = v;
-		}
 	}
+	const char *t = json_string_value(json_object_get(root, "exception_type"));
+	const char *m = json_string_value(json_object_get(root, "exception_message"));
+	json_t *at = json_object_get(root, "position");
+	if (t)
+		copy_cut(type, n_type, t);
+	if (m)
+		copy_cut(text, n_text, m);
+	if (json_is_string(at)) {
+		/* DuckDB writes every value as a string */
+		const char *v = json_string_value(at);
+		char *end;
+		long long n = strtoll(v, &end, 10);
+		if (*v && !*end && n >= 0)
+			*pos = n;
+	} else if (json_is_integer(at) && json_integer_value(at) >= 0) {
+		*pos = json_integer_value(at);
+	}
+	json_decref(root);
 	return type[0] != '\0';
 }
 
@@ -297,7 +247,8 @@ static int duck_error(pv_err *err, const char *msg)
 	size_t j = 0;
 	bool space = false;
 	for (const char *p = msg; *p && j < sizeof line - 1; p++) {
-		bool ws = *p == ' ' || *p == '\n' || *p == '\r' || *p == '\t';
+		/* control characters too: the message stays one line */
+		bool ws = (unsigned char)*p <= ' ' || *p == 0x7f;
 		if (ws) {
 			space = j > 0;
 			continue;

@@ -31,6 +31,19 @@ static int put_ident(pv_buf *b, const char *s, pv_err *err)
 	return rc ? rc : pv_buf_putc(b, '"', err);
 }
 
+bool pv_sql_plain_name(const char *s, size_t n)
+{
+	if (n == 0 || (s[0] >= '0' && s[0] <= '9'))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_'))
+			return false;
+	}
+	return true;
+}
+
 int pv_sql_view_select(const pv_sql_view *v, pv_buf *b, pv_err *err)
 {
 	const pv_dataset *ds = v->ds;

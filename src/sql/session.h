@@ -64,6 +64,11 @@ typedef struct pv_sql_opts {
 int pv_sql_open(const pv_sql_view *views, size_t n_views, const pv_sql_opts *opts, pv_duck **out,
 		pv_err *err);
 
+/* True when s[0..n) is a name SQL takes without quotes, the rule for the
+ * dataset names of `sql --as` and `serve --as`: [A-Za-z_][A-Za-z0-9_]*,
+ * n > 0. */
+bool pv_sql_plain_name(const char *s, size_t n);
+
 /* Appends to b the SELECT that view v stands for (the text after
  * "CREATE VIEW name AS"). Errors: PV_ENOTFOUND as above, b's errors. */
 int pv_sql_view_select(const pv_sql_view *v, pv_buf *b, pv_err *err);

@@ -201,7 +201,7 @@ ok(d0.get("n_rows") == count and d0.get("n_files") == 18 and d0.get("paths") == 
    "datasets: rows, files and paths of docs", d0, count)
 ok([p["name"] for p in d0.get("partitions", [])] == ["date", "source"]
    and d0["partitions"][0]["type"] == "DATE", "datasets: partitions with types", d0.get("partitions"))
-ok(any("label" in p for p in d0.get("problems", [])), "datasets: the missing columns are problems",
+ok(any("label" in p["message"] for p in d0.get("problems", [])), "datasets: the missing columns are problems",
    d0.get("problems"))
 
 s, j = getj("/api/datasets/docs/files")
@@ -560,7 +560,7 @@ def get4(path):
 s, j = get4("/api/datasets")
 d4 = j.get("datasets", [{}])[0]
 ok(d4.get("n_files") == 2 and d4.get("n_unreadable") == 1 and d4.get("n_rows") == 1000
-   and any("b.parquet" in p for p in d4.get("problems", [])), "an unreadable file is a problem; the rest is served", d4)
+   and any("b.parquet" in p["message"] for p in d4.get("problems", [])), "an unreadable file is a problem; the rest is served", d4)
 s, j = get4("/api/datasets/data/files")
 f4 = j.get("files", [{}, {}])
 ok(f4[0].get("error") is None and f4[1].get("error") and "b.parquet" in f4[1]["error"] and f4[1]["rows"] == 0,
@@ -573,6 +573,40 @@ p4.send_signal(signal.SIGTERM)
 err4 = p4.stderr.read()
 ok(p4.wait(timeout=20) == 0 and "b.parquet" in err4 and err4.count("\n") == 1,
    "the unreadable file is one warning line on stderr", err4)
+
+# the problems of /api/datasets are those `parqview summary --json` lists,
+# on the demo and on a dataset with every kind of problem: an encrypted
+# file outside the partitions, a footer whose row count is off, an
+# unreadable file, columns missing and typed apart
+corpus = os.path.join(os.environ.get("PARQVIEW_TESTDATA", ""), "parquet-testing", "data")
+plant = os.path.join(os.environ.get("PARQVIEW_BUILD", os.path.dirname(BIN)), "tools", "plant")
+os.makedirs("kinds/k=a", exist_ok=True)
+os.makedirs("kinds/k=b", exist_ok=True)
+shutil.copy(os.path.join(corpus, "encrypt_columns_plaintext_footer.parquet.encrypted"), "kinds/enc.parquet")
+shutil.copy(os.path.join(corpus, "alltypes_plain.parquet"), "kinds/k=a/x.parquet")
+shutil.copy(os.path.join(corpus, "alltypes_tiny_pages_plain.parquet"), "kinds/k=b/z.parquet")
+subprocess.run([plant, os.path.join(corpus, "alltypes_plain.parquet"), "kinds/k=a/y.parquet", "footer", "num_rows=99"],
+               check=True)
+with open("kinds/k=b/bad.parquet", "wb") as f:
+    f.write(b"PAR1 junk")
+paths5 = {"docs": DOCS, "ev": EVAL, "kinds": "kinds"}
+p5, url5 = start(*[a for k, v in paths5.items() for a in ("--as", k + "=" + v)])
+port5 = int(url5.split("/")[2].split(":")[1]) if url5 else 1
+c5 = http.client.HTTPConnection("127.0.0.1", port5, timeout=30)
+c5.request("GET", "/api/datasets", headers={"Authorization": "Bearer " + url5.split("token=")[-1]})
+api5 = {d["id"]: d["problems"] for d in json.loads(c5.getresponse().read())["datasets"]}
+c5.close()
+for k, v in paths5.items():
+    want = json.loads(cli("summary", "--json", v).stdout)["problems"]
+    # docs and kinds have problems; ev has none
+    ok(api5.get(k) == want and bool(want) == (k != "ev"),
+       "datasets: %s's problems are parqview summary's (%d)" % (k, len(want)), api5.get(k), want)
+kinds = sorted({p["kind"] for p in api5.get("kinds", [])})
+ok(kinds == sorted(["encrypted_columns", "missing_column", "partial_partitions", "row_count_mismatch",
+                    "type_conflict", "unreadable_file"]), "datasets: every kind of problem is reported", kinds)
+p5.send_signal(signal.SIGTERM)
+p5.stderr.read()
+ok(p5.wait(timeout=20) == 0, "the server with the problem datasets shuts down cleanly")
 
 print("1..%d" % n)
 sys.exit(1 if failed else 0)

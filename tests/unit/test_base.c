@@ -72,6 +72,32 @@ static void test_buf(void **state)
 	pv_buf_release(&b);
 }
 
+/* pv_buf_put_uvarint writes what pv_cursor_uvarint reads back. */
+static void test_uvarint(void **state)
+{
+	static const uint64_t vals[] = { 0, 1, 127, 128, 150, 16383, 16384, UINT32_MAX, UINT64_MAX };
+	static const size_t lens[] = { 1, 1, 1, 2, 2, 2, 3, 5, 10 };
+	pv_buf b;
+	pv_err e;
+	pv_buf_init(&b, 0);
+	for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
+		size_t at = b.len;
+		assert_int_equal(pv_buf_put_uvarint(&b, vals[i], &e), 0);
+		assert_int_equal(b.len - at, lens[i]);
+	}
+	assert_memory_equal(b.data + 5, "\x96\x01", 2); /* 150, as test_cursor reads it */
+	pv_cursor c = pv_cursor_make(b.data, b.len);
+	for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++)
+		assert_true(pv_cursor_uvarint(&c) == vals[i]);
+	assert_true(pv_cursor_ok(&c));
+	assert_int_equal(pv_cursor_left(&c), 0);
+	pv_buf_release(&b);
+
+	pv_buf_init(&b, 2); /* a cap the varint does not fit */
+	assert_int_equal(pv_buf_put_uvarint(&b, UINT32_MAX, &e), PV_ELIMIT);
+	pv_buf_release(&b);
+}
+
 static void test_cursor(void **state)
 {
 	const uint8_t data[] = { 0x96, 0x01, 0x03, 0x78, 0x56, 0x34, 0x12, 0xff };
@@ -189,6 +215,7 @@ int main(void)
 		cmocka_unit_test(test_buf),        cmocka_unit_test(test_cursor),
 		cmocka_unit_test(test_json),       cmocka_unit_test(test_pool),
 		cmocka_unit_test(test_json_escape_runs),
+		cmocka_unit_test(test_uvarint),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1015,27 +1015,14 @@ static int decompress_file(const char *path, bool strict, page_tally *t)
 	return file_rc;
 }
 
-static void list_parquet(const char *dir, void (*fn)(const char *, void *), void *arg)
+/* fn on every *.parquet under dir (testutil's sorted list). */
+static void each_parquet(const char *dir, void (*fn)(const char *, void *), void *arg)
 {
-	DIR *d = opendir(dir);
-	if (!d)
-		return;
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		char p[1024];
-		snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
-		struct stat st;
-		if (stat(p, &st) != 0)
-			continue;
-		size_t n = strlen(de->d_name);
-		if (S_ISDIR(st.st_mode))
-			list_parquet(p, fn, arg);
-		else if (n > 8 && strcmp(de->d_name + n - 8, ".parquet") == 0)
-			fn(p, arg);
-	}
-	closedir(d);
+	pv_test_files l = { 0 };
+	pv_test_list_parquet(&l, dir);
+	for (size_t i = 0; i < l.n; i++)
+		fn(l.paths[i], arg);
+	pv_test_files_free(&l);
 }
 
 static void strict_file(const char *path, void *arg)
@@ -1096,10 +1083,10 @@ static void test_corpus_all(void **state)
 	page_tally t;
 	memset(&t, 0, sizeof t);
 	char dir[1024];
-	list_parquet(pv_test_file(dir, sizeof dir, "data"), strict_file, &t);
-	list_parquet(pv_test_file(dir, sizeof dir, "variant"), strict_file, &t);
-	list_parquet(pv_test_file(dir, sizeof dir, "shredded_variant"), strict_file, &t);
-	list_parquet(pv_test_file(dir, sizeof dir, "bad_data"), lenient_file, &t);
+	each_parquet(pv_test_file(dir, sizeof dir, "data"), strict_file, &t);
+	each_parquet(pv_test_file(dir, sizeof dir, "variant"), strict_file, &t);
+	each_parquet(pv_test_file(dir, sizeof dir, "shredded_variant"), strict_file, &t);
+	each_parquet(pv_test_file(dir, sizeof dir, "bad_data"), lenient_file, &t);
 	print_message("# pages:");
 	for (int c = 0; c < 8; c++)
 		if (t.n_pages[c])

@@ -414,28 +414,14 @@ static void test_no_page_index(void **state)
 	pv_source_close(src);
 }
 
-/* Every chunk of the corpus with a page index reads, checks and decodes. */
-static void list_parquet(const char *dir, void (*fn)(const char *path, size_t *n), size_t *n)
+/* fn on every *.parquet under dir (testutil's sorted list). */
+static void each_parquet(const char *dir, void (*fn)(const char *path, size_t *n), size_t *n)
 {
-	DIR *d = opendir(dir);
-	if (!d)
-		return;
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		char p[1024];
-		snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
-		struct stat st;
-		if (stat(p, &st) != 0)
-			continue;
-		size_t len = strlen(de->d_name);
-		if (S_ISDIR(st.st_mode))
-			list_parquet(p, fn, n);
-		else if (len > 8 && strcmp(de->d_name + len - 8, ".parquet") == 0)
-			fn(p, n);
-	}
-	closedir(d);
+	pv_test_files l = { 0 };
+	pv_test_list_parquet(&l, dir);
+	for (size_t i = 0; i < l.n; i++)
+		fn(l.paths[i], n);
+	pv_test_files_free(&l);
 }
 
 static void corpus_file(const char *path, size_t *n)
@@ -456,12 +442,13 @@ static void corpus_file(const char *path, size_t *n)
 	pv_source_close(src);
 }
 
+/* Every chunk of the corpus with a page index reads, checks and decodes. */
 static void test_corpus(void **state)
 {
 	char dir[1024];
 	size_t n = 0;
-	list_parquet(pv_test_file(dir, sizeof dir, "data"), corpus_file, &n);
-	list_parquet(pv_test_file(dir, sizeof dir, "shredded_variant"), corpus_file, &n);
+	each_parquet(pv_test_file(dir, sizeof dir, "data"), corpus_file, &n);
+	each_parquet(pv_test_file(dir, sizeof dir, "shredded_variant"), corpus_file, &n);
 	print_message("# %zu column chunks with a column index checked\n", n);
 	assert_true(n > 20);
 }

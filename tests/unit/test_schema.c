@@ -274,6 +274,21 @@ static int build(pv_schema_element *els, size_t n, pv_schema **out, pv_arena *a,
 	return pv_schema_build(&m, a, out, e);
 }
 
+/* --columns names: a column, or a struct/list/map above it, never a
+ * prefix that stops inside a name. */
+static void test_path_under(void **state)
+{
+	(void)state;
+	assert_true(pv_schema_path_under("a", "a"));
+	assert_true(pv_schema_path_under("a.b.c", "a"));
+	assert_true(pv_schema_path_under("a.b.c", "a.b"));
+	assert_true(pv_schema_path_under("a.b.c", "a.b.c"));
+	assert_false(pv_schema_path_under("ab", "a"));
+	assert_false(pv_schema_path_under("a.bc", "a.b"));
+	assert_false(pv_schema_path_under("a", "a.b"));
+	assert_false(pv_schema_path_under("b.a", "a"));
+}
+
 static void test_errors(void **state)
 {
 	pv_arena a;
@@ -441,6 +456,7 @@ int main(void)
 		cmocka_unit_test(test_lists),
 		cmocka_unit_test(test_maps),
 		cmocka_unit_test(test_type_strings),
+		cmocka_unit_test(test_path_under),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_odd_but_valid),
 	};

@@ -334,6 +334,9 @@ static void test_error_position(void **state)
 		  "Binder Error: Referenced column \"nope\" not found in FROM clause! "
 		  "Candidate bindings: \"range\"", 17 },
 		{ "SELECT error('no position')", "Invalid Input Error: no position", -1 },
+		/* escapes in DuckDB's JSON: a newline becomes a space, the rest is kept */
+		{ "SELECT error('a' || chr(10) || 'b \"q\" \\ \u00e9 ' || chr(1) || 'c')",
+		  "Invalid Input Error: a b \"q\" \\ \u00e9 c", -1 },
 	};
 	pv_duck *d = open_plain();
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
@@ -345,6 +348,19 @@ static void test_error_position(void **state)
 		assert_int_equal(pv_duck_error_position(), cases[i].pos);
 	}
 	pv_duck_close(d);
+}
+
+/* The names `sql --as` and `serve --as` take. */
+static void test_plain_name(void **state)
+{
+	(void)state;
+	static const char *good[] = { "data", "_x", "Docs_2", "a1" };
+	static const char *bad[] = { "", "1a", "bad name", "bad-name", "a.b", "\xc3\xa9" };
+	for (size_t i = 0; i < sizeof good / sizeof *good; i++)
+		assert_true(pv_sql_plain_name(good[i], strlen(good[i])));
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+		assert_false(pv_sql_plain_name(bad[i], strlen(bad[i])));
+	assert_true(pv_sql_plain_name("ab=c", 2)); /* only the first n bytes */
 }
 
 /* ---- sessions ---- */
@@ -570,6 +586,7 @@ int main(void)
 		cmocka_unit_test(test_arrow_late_error),
 		cmocka_unit_test(test_arrow_statements),
 		cmocka_unit_test(test_error_position),
+		cmocka_unit_test(test_plain_name),
 		cmocka_unit_test(test_session_views),
 		cmocka_unit_test(test_session_restricted),
 		cmocka_unit_test(test_session_dirs),

@@ -504,6 +504,31 @@ static void test_created_by(void **state)
 	assert_true(pv_created_by_parse("a version 99999999999999999999.1.1", &v));
 }
 
+/* Big-endian two's complement of different lengths, as DECIMAL statistics
+ * on BYTE_ARRAY store them: the sign first, then sign-extended bytes. */
+static void test_cmp_be_signed(void **state)
+{
+	(void)state;
+	static const uint8_t m1[] = { 0xff }, m1_long[] = { 0xff, 0xff, 0xff };
+	static const uint8_t m256[] = { 0xff, 0x00 }, m129[] = { 0xff, 0x7f };
+	static const uint8_t p1[] = { 0x01 }, p1_long[] = { 0x00, 0x00, 0x01 };
+	static const uint8_t p127[] = { 0x7f }, p128[] = { 0x00, 0x80 };
+	static const uint8_t p65536[] = { 0x01, 0x00, 0x00 }, z[] = { 0x00 };
+	assert_int_equal(pv_stats_cmp_be_signed(m1, 1, m1_long, 3), 0);
+	assert_int_equal(pv_stats_cmp_be_signed(p1, 1, p1_long, 3), 0);
+	assert_int_equal(pv_stats_cmp_be_signed(m1, 1, p1, 1), -1);
+	assert_int_equal(pv_stats_cmp_be_signed(p1, 1, m1_long, 3), 1);
+	assert_int_equal(pv_stats_cmp_be_signed(m256, 2, m1, 1), -1);
+	assert_int_equal(pv_stats_cmp_be_signed(m256, 2, m129, 2), -1);
+	assert_int_equal(pv_stats_cmp_be_signed(m129, 2, m256, 2), 1);
+	assert_int_equal(pv_stats_cmp_be_signed(p127, 1, p128, 2), -1);
+	assert_int_equal(pv_stats_cmp_be_signed(p65536, 3, p128, 2), 1);
+	/* an empty value is zero */
+	assert_int_equal(pv_stats_cmp_be_signed(z, 1, NULL, 0), 0);
+	assert_int_equal(pv_stats_cmp_be_signed(NULL, 0, m1, 1), 1);
+	assert_int_equal(pv_stats_cmp_be_signed(NULL, 0, p1, 1), -1);
+}
+
 /* ------------------------------------------------------------------ corpus */
 
 typedef struct loaded {
@@ -690,6 +715,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bytes_types, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trust_rules, setup, teardown),
 		cmocka_unit_test(test_created_by),
+		cmocka_unit_test(test_cmp_be_signed),
 		cmocka_unit_test(test_corpus_values),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

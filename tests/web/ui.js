@@ -17,7 +17,7 @@ const { chromium } = require(path.join(root, 'web/node_modules/playwright-core')
 const [url, artifacts, expectFile, bin] = process.argv.slice(2);
 const X = JSON.parse(fs.readFileSync(expectFile, 'utf8'));
 
-const PLAN = 33;
+const PLAN = 35;
 let n = 0, failed = 0;
 console.log(`1..${PLAN}`);
 function ok(cond, name, diag) {
@@ -120,6 +120,9 @@ async function main() {
 		const statusText = await page.$eval('footer.status', (e) => e.textContent);
 		ok(statusText.startsWith("rows 0–") && statusText.includes(` of ${X.docs_rows.toLocaleString("en-US")}`), `the status line counts all rows (${statusText}; first rows ${Date.now() - t0} ms after opening)`);
 		is(first[0] && first[0].document_id, X.docs_first_id, 'docs row 0 shows the document_id the CLI prints');
+		const problems = await page.$$eval('.problems li', (els) => els.map((e) => e.textContent));
+		ok(X.docs_problems.length > 0, `parqview summary finds problems in docs (${X.docs_problems.length})`);
+		is(problems, X.docs_problems, "docs' problem list shows parqview summary's problems");
 
 		// 4: the big file, scrolled to the middle with the scrollbar
 		await pick(page, 'big');

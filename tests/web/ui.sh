@@ -52,6 +52,7 @@ docs_first=$("$bin" head -n 1 --columns document_id --format csv "$demo/docs" | 
 	bail "parqview sample failed"
 "$bin" sample -n 50 --seed $seed --format jsonl "$demo/docs" >"$work/sample_full.jsonl" ||
 	bail "parqview sample failed"
+"$bin" summary --json "$demo/docs" >"$work/summary.json" || bail "parqview summary failed"
 query="SELECT id, label FROM big WHERE id % 100000 = 0 ORDER BY id"
 "$duckq" -c "SELECT id, label FROM '$big' WHERE id % 100000 = 0 ORDER BY id" --csv >"$work/query.csv" ||
 	bail "duckq could not run the reference query"
@@ -66,6 +67,7 @@ json.dump({
     "datasets": ["docs", "big", "embeddings", "broken"], "broken_error": broken_error, "docs_first_id": docs_first, "docs_rows": int(docs_rows), "docs_path": f"{sys.argv[8]}/docs", "seed": int(seed),
     "sample": sample,
     "sample_full": [{k: v for k, v in json.loads(l).items() if k != "#"} for l in open(f"{work}/sample_full.jsonl")], "big_rows": int(big_rows), "jump_row": 2345678,
+    "docs_problems": [p["message"] for p in json.load(open(f"{work}/summary.json"))["problems"]],
     "query": query, "query_rows": rows, "query_csv": text,
     "bad_query": "SELECT 'é…' AS accents, nosuchcol FROM big",  # the position is in UTF-8 bytes
     "slow_query": "SELECT count(*) FROM range(20000000000) a, range(1000) b",

@@ -6,9 +6,11 @@
 
 export interface Column { name: string; type: string }
 export interface Partition { name: string; type: string }
+// the problems `parqview summary --json` lists (dataset/problems.h)
+export interface Problem { kind: string; message: string }
 export interface Dataset {
 	id: string; paths: string[]; n_files: number; n_rows: number; bytes: number;
-	columns: number; partitions: Partition[]; problems: string[];
+	columns: number; partitions: Partition[]; problems: Problem[];
 }
 export interface FileInfo {
 	index: number; path: string; first_row?: number; rows: number; bytes: number; row_groups: number;

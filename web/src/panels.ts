@@ -8,7 +8,7 @@ export function datasetList(datasets: Dataset[], current: string, pick: (id: str
 	if (!datasets.length) return el('div.empty', null, 'No datasets are being served.');
 	return el('ul.ds-list', { role: 'listbox', 'aria-label': 'datasets' }, datasets.map((d) =>
 		el('li', { role: 'option', 'aria-selected': String(d.id === current), class: d.id === current ? 'on' : '', 'data-dataset': d.id, onclick: () => pick(d.id) },
-			el('div.ds-name', null, d.id, d.problems.length ? el('span.badge.warn', { title: d.problems.join('\n') }, `${d.problems.length} problem${d.problems.length > 1 ? 's' : ''}`) : null),
+			el('div.ds-name', null, d.id, d.problems.length ? el('span.badge.warn', { title: d.problems.map((p) => p.message).join('\n') }, `${d.problems.length} problem${d.problems.length > 1 ? 's' : ''}`) : null),
 			el('div.ds-facts', null, `${fmtInt(d.n_rows)} rows · ${fmtInt(d.n_files)} file${d.n_files === 1 ? '' : 's'} · ${fmtBytes(d.bytes)}`),
 			el('div.ds-path', { title: d.paths.join('\n') }, d.paths.join(', ')),
 			d.partitions.length ? el('div.ds-parts', null, d.partitions.map((p) => el('span.chip', { title: p.type }, p.name))) : null,
@@ -17,7 +17,7 @@ export function datasetList(datasets: Dataset[], current: string, pick: (id: str
 
 export function problemList(d: Dataset): HTMLElement | null {
 	if (!d.problems.length) return null;
-	return el('ul.problems', null, d.problems.map((p) => el('li', null, p)));
+	return el('ul.problems', null, d.problems.map((p) => el('li', { 'data-kind': p.kind }, p.message)));
 }
 
 export function fileList(files: FileInfo[], openMeta: (f: FileInfo) => void, showRows: (row: number) => void): HTMLElement {
