@@ -289,7 +289,9 @@ static int text_struct(tctx *c, const pv_acell *cell)
 			rc = pv_buf_puts(c->out, ", ", c->err);
 		if (rc || full(c, &rc))
 			return rc;
-		rc = pv_buf_printf(c->out, c->err, "%s: ", cell->t->children[k]->name);
+		rc = pv_buf_puts(c->out, cell->t->children[k]->name, c->err);
+		if (!rc)
+			rc = pv_buf_append(c->out, ": ", 2, c->err);
 		if (!rc)
 			rc = text_rec(c, pv_acell_field(cell, k), true);
 		if (c->cut)

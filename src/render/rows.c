@@ -12,6 +12,7 @@
 
 #include "base/arena.h"
 #include "base/buf.h"
+#include "base/digits.h"
 #include "base/json.h"
 #include "base/swar.h"
 #include "render/arrowval.h"
@@ -414,8 +415,9 @@ static int csv_row(pv_rows_writer *w, const struct ArrowArray *batch, int64_t r,
 	if (rc)
 		return rc;
 	pv_buf_reset(&w->row);
+	char t[PV_DIGITS_MAX];
 	if (w->o.row_numbers)
-		rc = pv_buf_printf(&w->row, err, "%" PRId64, num);
+		rc = pv_buf_append(&w->row, t, pv_digits_i64(num, t), err);
 	for (size_t c = 0; !rc && c < w->n_cols; c++) {
 		if (c || w->o.row_numbers)
 			rc = pv_buf_putc(&w->row, ',', err);
