@@ -8,7 +8,7 @@
 #   1. full profile of every column      vs  SUMMARIZE (issue: <= 0.8x the
 #                                            time, <= 0.5x the peak memory)
 #   2. the longest text and the count over 8,192 characters: profile
-#      --columns text --top 0            vs  SELECT max(length(text)),
+#      --columns text --only lengths     vs  SELECT max(length(text)),
 #                                            count(*) FILTER (length(text) > 8192)
 #                                            (issue: no slower)
 # These are benchmarks, not tests: the machine is shared; CPU seconds are
@@ -53,11 +53,11 @@ row "what" "ms" "cpu s" "rss" "" ""
 pair "1. big.parquet, every column" 0.8 0.5 \
 	"$bin" profile "$big" -- "$duckq" -c "SUMMARIZE SELECT * FROM '$big'"
 pair "2. big.parquet, longest text, count > 8192" 1.0 "" \
-	"$bin" profile "$big" --columns text --top 0 -- \
+	"$bin" profile "$big" --columns text --only lengths -- \
 	"$duckq" -c "SELECT max(length(text)), count(*) FILTER (length(text) > 8192) FROM '$big'"
 pair "3. demo/docs, every column" 0.8 0.5 \
 	"$bin" profile "$docs" -- \
 	"$duckq" -c "SUMMARIZE SELECT * FROM read_parquet('$docs/**/*.parquet', hive_partitioning=true, union_by_name=true)"
 pair "4. demo/docs, longest text, count > 8192" 1.0 "" \
-	"$bin" profile "$docs" --columns text --top 0 -- \
+	"$bin" profile "$docs" --columns text --only lengths -- \
 	"$duckq" -c "SELECT max(length(text)), count(*) FILTER (length(text) > 8192) FROM read_parquet('$docs/**/*.parquet', hive_partitioning=true, union_by_name=true)"

@@ -72,7 +72,8 @@ static void len_init(pv_lenstats *l)
 	pv_kll_init(&l->kll);
 }
 
-static inline void len_add(pv_lenstats *l, int64_t v)
+/* q: also into the quantile sketch. */
+static inline void len_add(pv_lenstats *l, int64_t v, bool q)
 {
 	if (!l->n || v < l->min)
 		l->min = v;
@@ -80,7 +81,8 @@ static inline void len_add(pv_lenstats *l, int64_t v)
 		l->max = v;
 	l->n++;
 	l->sum += v;
-	pv_kll_add(&l->kll, (double)v);
+	if (q)
+		pv_kll_add(&l->kll, (double)v);
 }
 
 static void len_merge(pv_lenstats *d, const pv_lenstats *s)
@@ -107,6 +109,7 @@ int pv_colprof_init(pv_colprof *c, pv_prof_kind kind, size_t exact_max, pv_err *
 {
 	memset(c, 0, sizeof *c);
 	c->kind = kind;
+	c->stats = PV_PROF_S_ALL;
 	pv_topk_init(&c->topk, exact_max, 0);
 	pv_kll_init(&c->values);
 	pv_kll_init(&c->norms);
@@ -120,6 +123,42 @@ int pv_colprof_init(pv_colprof *c, pv_prof_kind kind, size_t exact_max, pv_err *
 			return pv_err_set(err, PV_ENOMEM, "out of memory");
 		pv_hll_init(c->hll);
 	}
+	return 0;
+}
+
+void pv_colprof_limit(pv_colprof *c, unsigned stats)
+{
+	c->stats = stats & PV_PROF_S_ALL;
+	if (!(c->stats & (PV_PROF_S_DISTINCT | PV_PROF_S_TOP))) {
+		free(c->hll);
+		c->hll = NULL;
+	}
+}
+
+static const char *const stat_names[] = { "nulls",     "distinct", "top",       "moments",
+					   "quantiles", "lengths",  "histogram", "embedding" };
+
+int pv_prof_stats_parse(const char *list, unsigned *out, pv_err *err)
+{
+	unsigned st = 0;
+	const char *p = list ? list : "";
+	for (;;) {
+		size_t n = strcspn(p, ",");
+		size_t i = 0;
+		for (; i < sizeof stat_names / sizeof *stat_names; i++)
+			if (n == strlen(stat_names[i]) && !strncmp(p, stat_names[i], n))
+				break;
+		if (i == sizeof stat_names / sizeof *stat_names)
+			return pv_err_set(err, PV_EINVAL,
+					  "unknown stat group '%.*s' (one of: nulls, distinct, top, "
+					  "moments, quantiles, lengths, histogram, embedding)",
+					  (int)n, p);
+		st |= 1u << i;
+		if (!p[n])
+			break;
+		p += n + 1;
+	}
+	*out = st;
 	return 0;
 }
 
@@ -291,6 +330,9 @@ static int64_t utf8_chars(const uint8_t *s, size_t n)
  * frequent-value entry gets its text from text_fn. */
 static inline int count_value(pv_colprof *c, uint64_t h, pv_topk_entry **out_new, pv_err *err)
 {
+	*out_new = NULL;
+	if (!c->hll)
+		return 0;
 	pv_hll_add(c->hll, h);
 	bool fresh;
 	pv_topk_entry *e;
@@ -333,10 +375,11 @@ static void add_number(pv_colprof *c, double x)
 			c->n_posinf++;
 		else
 			c->n_neginf++;
-	} else {
+	} else if (c->stats & PV_PROF_S_MOMENTS) {
 		pv_moments_add(&c->mom, x);
 	}
-	pv_kll_add(&c->values, x);
+	if (c->stats & (PV_PROF_S_QUANTILES | PV_PROF_S_HISTOGRAM))
+		pv_kll_add(&c->values, x);
 	if (!c->has_minmax || x < c->fmin)
 		c->fmin = x;
 	if (!c->has_minmax || x > c->fmax)
@@ -594,7 +637,8 @@ static int feed(pv_colprof *c, const pv_atype *t, const struct ArrowArray *a, co
 				if (rc)
 					return rc;
 			}
-			if (count_value(c, pv_hll_hash(p, len), &e, err))
+			/* a lengths-only profile hashes nothing */
+			if (c->hll && count_value(c, pv_hll_hash(p, len), &e, err))
 				return PV_ENOMEM;
 			if (e) {
 				if (c->kind == PV_PROF_STRING) {
@@ -606,9 +650,12 @@ static int feed(pv_colprof *c, const pv_atype *t, const struct ArrowArray *a, co
 						return rc;
 				}
 			}
+			if (!(c->stats & PV_PROF_S_LENGTHS))
+				break;
+			bool q = c->stats & PV_PROF_S_QUANTILES;
 			int64_t chars = c->kind == PV_PROF_STRING ? utf8_chars(p, len) : (int64_t)len;
-			len_add(&c->chars, chars);
-			len_add(&c->bytes, (int64_t)len);
+			len_add(&c->chars, chars, q);
+			len_add(&c->bytes, (int64_t)len, q);
 			c->n_over += chars > fx->max_chars;
 			break;
 		}
@@ -618,8 +665,9 @@ static int feed(pv_colprof *c, const pv_atype *t, const struct ArrowArray *a, co
 			int rc = feed_lengths_list(c, t, a, i, &s0, &s1, fx);
 			if (rc)
 				return rc;
-			len_add(&c->items, s1 - s0);
-			if (c->kind == PV_PROF_EMBEDDING) {
+			if (c->stats & PV_PROF_S_LENGTHS)
+				len_add(&c->items, s1 - s0, c->stats & PV_PROF_S_QUANTILES);
+			if (c->kind == PV_PROF_EMBEDDING && (c->stats & PV_PROF_S_EMBEDDING)) {
 				rc = feed_vector(c, t->children[0], a->children[0], s0, s1, fx);
 				if (rc)
 					return rc;
@@ -735,6 +783,7 @@ int pv_profile_add_group(pv_profile *p, const char *key, size_t *out, pv_err *er
 		int rc = pv_colprof_init(&g->cols[i], p->columns[i].kind, p->exact_max, err);
 		if (rc)
 			return rc;
+		pv_colprof_limit(&g->cols[i], p->stats);
 	}
 	*out = p->n_groups - 1;
 	return 0;
@@ -783,6 +832,7 @@ int pv_profile_add_column(pv_profile *p, const pv_profile_column *src, pv_err *e
 		int rc = pv_colprof_init(&cp[p->n_columns - 1], c->kind, p->exact_max, err);
 		if (rc)
 			return rc;
+		pv_colprof_limit(&cp[p->n_columns - 1], p->stats);
 		cp[p->n_columns - 1].rows = cp[p->n_columns - 1].nulls = p->groups[g].rows;
 	}
 	return 0;
@@ -798,6 +848,9 @@ int pv_profile_merge(pv_profile *dst, const pv_profile *src, pv_err *err)
 	if (!same_str(dst->by, src->by))
 		return pv_err_set(err, PV_EINVAL, "profiles grouped by '%s' and '%s' cannot be merged",
 				  dst->by ? dst->by : "(nothing)", src->by ? src->by : "(nothing)");
+	if (dst->stats != src->stats)
+		return pv_err_set(err, PV_EINVAL,
+				  "profiles made with different --only stat groups cannot be merged");
 	if (dst->max_chars != src->max_chars)
 		return pv_err_set(err, PV_EINVAL,
 				  "profiles made with --max-chars %lld and %lld cannot be merged",
@@ -962,6 +1015,7 @@ pv_profile *pv_profile_new(int64_t max_chars, size_t exact_max, const char *by, 
 	p->max_chars = max_chars > 0 ? max_chars : PV_PROF_DEFAULT_MAX_CHARS;
 	p->exact_max = exact_max ? exact_max : PV_TOPK_EXACT_MAX;
 	p->footer_only = footer_only;
+	p->stats = PV_PROF_S_ALL;
 	if (by && !(p->by = strdup(by))) {
 		free(p);
 		return NULL;
@@ -977,6 +1031,7 @@ static pv_profile *proto_copy(const pv_profile *proto, pv_err *err)
 		pv_err_set(err, PV_ENOMEM, "out of memory");
 		return NULL;
 	}
+	p->stats = proto->stats;
 	for (size_t i = 0; i < proto->n_columns; i++)
 		if (pv_profile_add_column(p, &proto->columns[i], err)) {
 			pv_profile_free(p);
@@ -1360,6 +1415,7 @@ int pv_profile_run(const pv_dataset *ds, const pv_profile_opts *opts_in, pv_prof
 		rc = pv_err_set(err, PV_ENOMEM, "out of memory");
 		goto done;
 	}
+	proto->stats = opts.stats ? opts.stats & PV_PROF_S_ALL : PV_PROF_S_ALL;
 	r.proto = proto;
 
 	/* The selected columns, resolved (and checked) by a scan over no

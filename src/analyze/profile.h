@@ -73,6 +73,24 @@ struct pv_atype;
 /* The longest mean vector kept (longer vectors: no mean vector). */
 #define PV_PROF_MAX_MEAN_DIM 65536
 
+/* Stat groups a profile computes (--only): a left-out group is neither
+ * computed nor shown. distinct and top share the value hashing (either
+ * keeps it); length quantiles need both lengths and quantiles. */
+#define PV_PROF_S_NULLS     (1u << 0)
+#define PV_PROF_S_DISTINCT  (1u << 1)
+#define PV_PROF_S_TOP       (1u << 2)
+#define PV_PROF_S_MOMENTS   (1u << 3)
+#define PV_PROF_S_QUANTILES (1u << 4)
+#define PV_PROF_S_LENGTHS   (1u << 5)
+#define PV_PROF_S_HISTOGRAM (1u << 6)
+#define PV_PROF_S_EMBEDDING (1u << 7)
+#define PV_PROF_S_ALL       0xffu
+
+/* Parses a comma list of group names ("nulls,distinct,top,moments,
+ * quantiles,lengths,histogram,embedding") into *out. Errors: PV_EINVAL
+ * "unknown stat group 'x' (one of: ...)" or an empty list. */
+int pv_prof_stats_parse(const char *list, unsigned *out, pv_err *err);
+
 typedef enum pv_prof_kind {
 	PV_PROF_OTHER = 0,
 	PV_PROF_BOOL,
@@ -110,6 +128,7 @@ typedef struct pv_lenstats {
 
 typedef struct pv_colprof {
 	pv_prof_kind kind;
+	unsigned stats;         /* PV_PROF_S_* computed (pv_colprof_init: all) */
 	int64_t rows, nulls;
 	/* scalars */
 	pv_hll *hll;            /* NULL for kinds without values to count */
@@ -168,6 +187,7 @@ typedef struct pv_profile {
 	int64_t rows;           /* all rows profiled */
 	int64_t n_files;        /* files read (summed over merged profiles) */
 	bool footer_only;
+	unsigned stats;         /* PV_PROF_S_* computed */
 } pv_profile;
 
 /* Called from worker threads (serialised by the caller's lock) with the
@@ -184,6 +204,7 @@ typedef struct pv_profile_opts {
 	size_t max_groups;      /* 0: PV_PROF_DEFAULT_MAX_GROUPS */
 	int n_threads;          /* <= 0: one per CPU */
 	bool footer_only;       /* decode nothing */
+	unsigned stats;         /* PV_PROF_S_* to compute; 0: all */
 	bool verify_crc;
 	pv_profile_progress_fn progress;
 	void *progress_ctx;
@@ -201,8 +222,8 @@ int pv_profile_run(const pv_dataset *ds, const pv_profile_opts *opts, pv_profile
 
 /* dst += src: columns matched by name (a column only one side has is
  * added, NULL for the other side's rows), groups by key. Errors:
- * PV_EINVAL when the two were made with different --by, --max-chars or
- * footer-only settings, or a column's kind differs ("column 'x' is int
+ * PV_EINVAL when the two were made with different --by, --max-chars,
+ * --only or footer-only settings, or a column's kind differs ("column 'x' is int
  * in one profile and string in the other"); PV_ENOMEM. */
 int pv_profile_merge(pv_profile *dst, const pv_profile *src, pv_err *err);
 
@@ -245,6 +266,9 @@ bool pv_colprof_histogram(const pv_colprof *c, size_t n_bins, double *edges, int
  * values (0: default). Release with pv_colprof_release (NULL allowed). */
 int pv_colprof_init(pv_colprof *c, pv_prof_kind kind, size_t exact_max, pv_err *err);
 void pv_colprof_release(pv_colprof *c);
+/* Limits c (fresh, nothing fed) to the PV_PROF_S_* groups in stats:
+ * without distinct and top no value is hashed (c->hll becomes NULL). */
+void pv_colprof_limit(pv_colprof *c, unsigned stats);
 /* d += s (same kind). Errors: PV_ENOMEM. */
 int pv_colprof_merge(pv_colprof *d, const pv_colprof *s, pv_err *err);
 
@@ -277,7 +301,8 @@ void pv_profile_sort_groups(pv_profile *p);
 
 /* The saved state's magic and version (README "profile state"). */
 #define PV_PROFILE_MAGIC "PVPROF\r\n"
-#define PV_PROFILE_VERSION 1
+/* Version 2 added the --only stat groups; version 1 states load as all. */
+#define PV_PROFILE_VERSION 2
 
 /* Writes p to path atomically (io/atomic.h), refusing to overwrite any of
  * protect[0..n_protect). Errors: the atomic writer's; PV_ENOMEM. */

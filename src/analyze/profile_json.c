@@ -129,18 +129,23 @@ static void lengths(pv_json *j, const char *key, const pv_lenstats *l)
 	if (!l->n)
 		return;
 	double q[PV_PROF_N_QUANTILES];
-	if (pv_kll_quantiles(&l->kll, pv_prof_quantiles, PV_PROF_N_QUANTILES, q))
+	/* without the quantiles group the sketch is empty: its keys are left out */
+	bool has_q = l->kll.n > 0;
+	if (has_q && pv_kll_quantiles(&l->kll, pv_prof_quantiles, PV_PROF_N_QUANTILES, q))
 		return;
 	pv_json_key(j, key);
 	pv_json_object_begin(j);
 	pv_json_kint(j, "min", l->min);
 	pv_json_kdouble(j, "mean", (double)l->sum / (double)l->n);
-	pv_json_kdouble(j, "p50", q[3]);
-	pv_json_kdouble(j, "p95", q[5]);
-	pv_json_kdouble(j, "p99", q[6]);
+	if (has_q) {
+		pv_json_kdouble(j, "p50", q[3]);
+		pv_json_kdouble(j, "p95", q[5]);
+		pv_json_kdouble(j, "p99", q[6]);
+	}
 	pv_json_kint(j, "max", l->max);
 	pv_json_kint(j, "sum", l->sum);
-	pv_json_kbool(j, "quantiles_exact", pv_kll_exact(&l->kll));
+	if (has_q)
+		pv_json_kbool(j, "quantiles_exact", pv_kll_exact(&l->kll));
 	pv_json_object_end(j);
 }
 
@@ -150,7 +155,7 @@ static int column_json(const pv_profile *p, const pv_profile_column *col, const 
 	pv_json_object_begin(j);
 	pv_json_kstr(j, "name", col->name);
 	pv_json_kint(j, "rows", c->rows);
-	if (!p->footer_only || col->footer_nulls_known) {
+	if ((p->stats & PV_PROF_S_NULLS) && (!p->footer_only || col->footer_nulls_known)) {
 		pv_json_kint(j, "nulls", c->nulls);
 		pv_json_kdouble(j, "null_share",
 				c->rows ? (double)c->nulls / (double)c->rows : 0.0);
@@ -227,7 +232,8 @@ static int column_json(const pv_profile *p, const pv_profile_column *col, const 
 		lengths(j, col->kind == PV_PROF_STRING ? "chars" : "length", &c->chars);
 		if (col->kind == PV_PROF_STRING)
 			lengths(j, "bytes", &c->bytes);
-		pv_json_kint(j, "over_max_chars", c->n_over);
+		if (c->stats & PV_PROF_S_LENGTHS)
+			pv_json_kint(j, "over_max_chars", c->n_over);
 		break;
 	case PV_PROF_LIST:
 	case PV_PROF_EMBEDDING:

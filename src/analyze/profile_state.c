@@ -174,6 +174,7 @@ int pv_profile_save(const pv_profile *p, const char *path, const char *const *pr
 	w_i64(&w, p->max_chars);
 	w_u64(&w, p->exact_max);
 	w_u8(&w, p->footer_only);
+	w_u32(&w, p->stats);
 	w_str(&w, p->by);
 	w_i64(&w, p->rows);
 	w_i64(&w, p->n_files);
@@ -489,7 +490,7 @@ int pv_profile_load(const char *path, pv_profile **out, pv_err *err)
 		goto done;
 	}
 	uint32_t version = r_u32(&r);
-	if (pv_cursor_ok(&r.c) && version != PV_PROFILE_VERSION) {
+	if (pv_cursor_ok(&r.c) && version != PV_PROFILE_VERSION && version != 1) {
 		rc = pv_err_set(err, PV_EUNSUPPORTED,
 				"'%s': profile state version %u (this parqview reads %d)", path,
 				version, PV_PROFILE_VERSION);
@@ -498,9 +499,11 @@ int pv_profile_load(const char *path, pv_profile **out, pv_err *err)
 	int64_t max_chars = r_i64(&r);
 	uint64_t exact_max = r_u64(&r);
 	bool footer_only = r_u8(&r) != 0;
+	uint32_t stats = version == 1 ? PV_PROF_S_ALL : r_u32(&r);
 	bool ok;
 	char *by = r_str(&r, &ok);
-	if (!ok || !pv_cursor_ok(&r.c) || max_chars < 1 || exact_max < 1 || exact_max > MAX_EXACT) {
+	if (!ok || !pv_cursor_ok(&r.c) || max_chars < 1 || exact_max < 1 || exact_max > MAX_EXACT ||
+	    !stats || (stats & ~PV_PROF_S_ALL)) {
 		free(by);
 		rc = bad(&r, "header out of range");
 		goto done;
@@ -511,6 +514,7 @@ int pv_profile_load(const char *path, pv_profile **out, pv_err *err)
 		rc = pv_err_set(err, PV_ENOMEM, "out of memory");
 		goto done;
 	}
+	p->stats = stats;
 	p->rows = r_i64(&r);
 	p->n_files = r_i64(&r);
 	uint32_t n_columns = r_u32(&r);

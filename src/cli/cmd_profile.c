@@ -22,7 +22,8 @@
 
 static const char help[] =
 	"usage: parqview profile PATH... [--columns a,b] [--by COLUMN] [--max-chars N]\n"
-	"                        [--top N] [--threads N] [--footer] [--save FILE] [--json]\n"
+	"                        [--top N] [--threads N] [--footer] [--only GROUPS]\n"
+	"                        [--save FILE] [--json]\n"
 	"       parqview profile --merge STATE... [--top N] [--json]\n"
 	"\n"
 	"Profiles every column: rows, NULLs, distinct values (exact up to 65,536, then\n"
@@ -40,6 +41,10 @@ static const char help[] =
 	"  --top N          frequent values shown per column (default 5; 0: none)\n"
 	"  --threads N      worker threads (default: one per CPU)\n"
 	"  --footer         only what the footers answer (rows, NULLs, min/max); no decoding\n"
+	"  --only GROUPS    compute only these stat groups, a comma list of nulls, distinct,\n"
+	"                   top, moments, quantiles, lengths, histogram, embedding (default\n"
+	"                   all); e.g. --only lengths: string lengths and the count over\n"
+	"                   --max-chars without hashing values or sketching quantiles\n"
 	"  --save FILE      also write the mergeable profile state to FILE\n"
 	"  --merge          the PATHs are saved states: combine them and print the profile\n"
 	"  --verify         check page CRCs while reading\n"
@@ -133,9 +138,16 @@ static void print_quantiles(report *r, const char *label, const pv_kll *k)
 static void print_lengths(report *r, const char *label, const pv_lenstats *l)
 {
 	double q[PV_PROF_N_QUANTILES];
-	if (!l->n || pv_kll_quantiles(&l->kll, pv_prof_quantiles, PV_PROF_N_QUANTILES, q))
+	if (!l->n)
 		return;
 	char a[40], b[40], c[40], d[40], e[40], f[40];
+	if (!l->kll.n) { /* --only without quantiles */
+		fprintf(r->out, "  %-10s min %s  mean %s  max %s\n", label, count(l->min, a),
+			num((double)l->sum / (double)l->n, b, sizeof b), count(l->max, f));
+		return;
+	}
+	if (pv_kll_quantiles(&l->kll, pv_prof_quantiles, PV_PROF_N_QUANTILES, q))
+		return;
 	fprintf(r->out, "  %-10s min %s  mean %s  p50 %s  p95 %s  p99 %s  max %s\n", label,
 		count(l->min, a), num((double)l->sum / (double)l->n, b, sizeof b),
 		num(q[3], c, sizeof c), num(q[5], d, sizeof d), num(q[6], e, sizeof e),
@@ -204,7 +216,7 @@ static void print_column(report *r, const pv_profile *p, const pv_profile_column
 		pv_term_dim(t), col->type, col->is_partition ? " (partition)" : "",
 		pv_term_reset(t));
 	fprintf(r->out, "  rows %s", count(c->rows, a));
-	if (!p->footer_only || col->footer_nulls_known)
+	if ((p->stats & PV_PROF_S_NULLS) && (!p->footer_only || col->footer_nulls_known))
 		fprintf(r->out, "   nulls %s (%s)", count(c->nulls, b),
 			pv_units_percent(c->nulls, c->rows, x, sizeof x));
 	if (c->hll && col->decoded) {
@@ -254,6 +266,8 @@ static void print_column(report *r, const pv_profile *p, const pv_profile_column
 		print_lengths(r, col->kind == PV_PROF_STRING ? "chars" : "length", &c->chars);
 		if (col->kind == PV_PROF_STRING)
 			print_lengths(r, "bytes", &c->bytes);
+		if (!(c->stats & PV_PROF_S_LENGTHS))
+			break;
 		fprintf(r->out, "  over %s chars: %s%s%s\n", count(p->max_chars, a),
 			c->n_over ? pv_term_yellow(t) : "", count(c->n_over, b),
 			c->n_over ? pv_term_reset(t) : "");
@@ -323,7 +337,7 @@ static void on_progress(void *ctx, int64_t done)
 int pv_cmd_profile(int argc, char **argv)
 {
 	enum { O_COLUMNS = 256, O_BY, O_MAX_CHARS, O_TOP, O_THREADS, O_FOOTER, O_SAVE, O_MERGE,
-	       O_VERIFY };
+	       O_VERIFY, O_ONLY };
 	static const struct option opts[] = {
 		PV_CLI_COMMON_OPTS,
 		{ "columns", required_argument, NULL, O_COLUMNS },
@@ -335,6 +349,7 @@ int pv_cmd_profile(int argc, char **argv)
 		{ "save", required_argument, NULL, O_SAVE },
 		{ "merge", no_argument, NULL, O_MERGE },
 		{ "verify", no_argument, NULL, O_VERIFY },
+		{ "only", required_argument, NULL, O_ONLY },
 		{ NULL, 0, NULL, 0 },
 	};
 	pv_cli_common com = { 0 };
@@ -376,6 +391,12 @@ int pv_cmd_profile(int argc, char **argv)
 		case O_SAVE: save = optarg; break;
 		case O_MERGE: merge = true; break;
 		case O_VERIFY: po.verify_crc = true; break;
+		case O_ONLY: {
+			pv_err e = { 0 };
+			if (pv_prof_stats_parse(optarg, &po.stats, &e))
+				return pv_cli_usage("profile", "--only: %s", e.msg);
+			break;
+		}
 		default: return pv_cli_bad_option("profile", argv);
 		}
 	}

@@ -23,7 +23,7 @@ corpus=${PARQVIEW_TESTDATA:-$root/../shared/testdata}/parquet-testing
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-plan 38
+plan 46
 
 # ---- a dataset of three files, every profiled kind
 mkdir -p "$tmp/ds"
@@ -197,6 +197,52 @@ is "  ... on one line" "$(wc -l <"$tmp/err")" "1"
 like "a Parquet file is not a state" "$(cat "$tmp/err")" "not a parqview profile state"
 "$bin" profile "$tmp/ds/part-0.parquet" --save "$tmp/ds/part-0.parquet" >/dev/null 2>"$tmp/err"
 is "--save refuses to overwrite an input (exit 2)" "$?" "2"
+
+# --only lengths: the same length figures as the full profile and DuckDB,
+# with nothing hashed (no distinct, no frequent values) and no quantiles
+"$bin" profile "$tmp/ds" --json --max-chars 40 --only lengths >"$tmp/len.json" 2>"$tmp/err"
+is "--only lengths exits 0" "$?" "0"
+only=$(python3 - "$tmp/len.json" "$tmp/whole.json" "$tmp/duck_str.csv" <<'EOF'
+import csv, json, sys
+lo = {c["name"]: c for c in json.load(open(sys.argv[1]))["groups"][0]["columns"]}
+wh = {c["name"]: c for c in json.load(open(sys.argv[2]))["groups"][0]["columns"]}
+(nulls, cmin, cmax, csum, bmin, bmax, bsum, over, distinct), = csv.reader(open(sys.argv[3]))
+bad = []
+def eq(what, got, want):
+    if got != want:
+        bad.append(f"{what}: got {got!r}, want {want!r}")
+s, w = lo["s"], wh["s"]
+for k in ("min", "max", "sum", "mean"):
+    eq("chars " + k + " vs full", s["chars"][k], w["chars"][k])
+    eq("bytes " + k + " vs full", s["bytes"][k], w["bytes"][k])
+eq("over vs full", s["over_max_chars"], w["over_max_chars"])
+eq("chars vs duckdb", (s["chars"]["min"], s["chars"]["max"], s["chars"]["sum"]), (int(cmin), int(cmax), int(csum)))
+eq("bytes vs duckdb", (s["bytes"]["min"], s["bytes"]["max"], s["bytes"]["sum"]), (int(bmin), int(bmax), int(bsum)))
+eq("over 40 vs duckdb", s["over_max_chars"], int(over))
+eq("lst items max vs full", lo["lst"]["items"]["max"], wh["lst"]["items"]["max"])
+for name, c in lo.items():
+    for k in ("distinct", "top", "nulls", "quantiles", "histogram", "mean", "stddev"):
+        if k in c:
+            bad.append(f"{name} has {k}")
+    for k in ("chars", "bytes", "items"):
+        if k in c and "p50" in c[k]:
+            bad.append(f"{name}.{k} has quantiles")
+print("; ".join(bad) if bad else "ok")
+EOF
+)
+is "--only lengths equals the full profile's and DuckDB's length figures, and leaves the rest out" "$only" "ok"
+"$bin" profile "$tmp/ds" --columns s --only lengths,quantiles --json >"$tmp/lq.json"
+like "--only lengths,quantiles keeps length quantiles" "$(cat "$tmp/lq.json")" '"p50"'
+"$bin" profile "$tmp/ds" --only lengths,sizes >/dev/null 2>"$tmp/err"
+is "--only with an unknown group is a usage error (exit 2)" "$?" "2"
+like "  ... naming it" "$(cat "$tmp/err")" "unknown stat group 'sizes'"
+"$bin" profile "$tmp/ds/part-0.parquet" --max-chars 40 --only lengths --save "$tmp/len.state" >/dev/null
+"$bin" profile --merge "$tmp/p1.state" "$tmp/len.state" >/dev/null 2>"$tmp/err"
+is "states with different --only do not merge (exit 2)" "$?" "2"
+like "  ... and say why" "$(cat "$tmp/err")" "different --only"
+"$bin" profile "$tmp/ds/part-1.parquet" --max-chars 40 --only lengths --save "$tmp/len1.state" >/dev/null
+"$bin" profile --merge "$tmp/len.state" "$tmp/len1.state" --json >"$tmp/lm.json"
+is "lengths-only states merge" "$?" "0"
 
 # ---- the demo pipeline: every planted defect, nothing else
 "$root/scripts/demo" "$bin" --no-summary --out "$tmp/demo" >/dev/null 2>&1

@@ -423,6 +423,55 @@ static void test_merge_mismatch(void **state)
 	pv_profile_free(a);
 }
 
+static void test_stats_parse(void **state)
+{
+	unsigned st = 0;
+	pv_err err;
+	assert_int_equal(pv_prof_stats_parse("lengths", &st, &err), 0);
+	assert_int_equal(st, PV_PROF_S_LENGTHS);
+	assert_int_equal(pv_prof_stats_parse("nulls,embedding,top", &st, &err), 0);
+	assert_int_equal(st, PV_PROF_S_NULLS | PV_PROF_S_EMBEDDING | PV_PROF_S_TOP);
+	assert_int_equal(pv_prof_stats_parse("lengths,len", &st, &err), PV_EINVAL);
+	assert_non_null(strstr(err.msg, "'len'"));
+	assert_int_equal(pv_prof_stats_parse("", &st, &err), PV_EINVAL);
+	assert_int_equal(pv_prof_stats_parse("lengths,", &st, &err), PV_EINVAL);
+}
+
+/* A lengths-only string profiler hashes nothing and sketches nothing, and
+ * its exact length figures equal a full profiler's. */
+static void test_lengths_only(void **state)
+{
+	pv_arena ar;
+	pv_arena_init(&ar, 0);
+	pv_atype *t = type_of(&ar, "u");
+	const char *s[] = { "a", "\xc3\xa9t\xc3\xa9", "", "\xf0\x9f\x98\x80 past eight bytes", "a" };
+	col c;
+	make_strings(&c, s, 5);
+	pv_colprof full, lo;
+	pv_buf scratch;
+	pv_buf_init(&scratch, 0);
+	assert_int_equal(pv_colprof_init(&full, PV_PROF_STRING, 0, NULL), 0);
+	assert_int_equal(pv_colprof_init(&lo, PV_PROF_STRING, 0, NULL), 0);
+	pv_colprof_limit(&lo, PV_PROF_S_LENGTHS);
+	assert_null(lo.hll);
+	assert_int_equal(pv_colprof_feed(&full, t, &c.a, NULL, 5, 3, &scratch, NULL), 0);
+	assert_int_equal(pv_colprof_feed(&lo, t, &c.a, NULL, 5, 3, &scratch, NULL), 0);
+	assert_int_equal(lo.chars.min, full.chars.min);
+	assert_int_equal(lo.chars.max, full.chars.max);
+	assert_int_equal(lo.chars.sum, full.chars.sum);
+	assert_int_equal(lo.bytes.sum, full.bytes.sum);
+	assert_int_equal(lo.n_over, full.n_over);
+	assert_int_equal(lo.n_over, 1);
+	assert_int_equal(lo.chars.kll.n, 0);  /* no quantile sketch */
+	assert_int_equal(full.chars.kll.n, 5);
+	assert_int_equal(lo.topk.n, 0);       /* nothing counted */
+	pv_colprof_release(&full);
+	pv_colprof_release(&lo);
+	col_free(&c);
+	pv_buf_release(&scratch);
+	pv_arena_release(&ar);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -433,6 +482,8 @@ int main(void)
 		cmocka_unit_test(test_string_lengths),
 		cmocka_unit_test(test_state_roundtrip),
 		cmocka_unit_test(test_merge_mismatch),
+		cmocka_unit_test(test_stats_parse),
+		cmocka_unit_test(test_lengths_only),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
