@@ -81,7 +81,9 @@ static inline void pv_test_list_parquet(pv_test_files *l, const char *dir)
 			pv_test_files_add(l, p);
 	}
 	closedir(d);
-	qsort(l->paths, l->n, sizeof *l->paths, pv_test_cmp_str);
+	/* qsort's pointer must not be NULL even for no elements (UBSan) */
+	if (l->n > 1)
+		qsort(l->paths, l->n, sizeof *l->paths, pv_test_cmp_str);
 }
 
 static inline void pv_test_files_free(pv_test_files *l)
