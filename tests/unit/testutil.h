@@ -81,7 +81,8 @@ static inline void pv_test_list_parquet(pv_test_files *l, const char *dir)
 			pv_test_files_add(l, p);
 	}
 	closedir(d);
-	qsort(l->paths, l->n, sizeof *l->paths, pv_test_cmp_str);
+	if (l->n > 1) /* paths is NULL while the list is empty: no qsort(NULL) */
+		qsort(l->paths, l->n, sizeof *l->paths, pv_test_cmp_str);
 }
 
 static inline void pv_test_files_free(pv_test_files *l)
