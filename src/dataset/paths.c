@@ -258,6 +258,17 @@ static void dirlist_free(dirlist *l)
 	free(l->k);
 }
 
+/* The next entry of d, whose path is path, in *out; NULL at the end. */
+static int next_entry(walker *w, DIR *d, const char *path, struct dirent **out)
+{
+	errno = 0;
+	*out = readdir(d);
+	if (!*out && errno)
+		return pv_err_set(w->err, PV_EIO, "cannot read directory '%s': %s", path,
+				  strerror(errno));
+	return 0;
+}
+
 /* Recursively adds the parquet files under path. The directory is read
  * to the end and closed before descending, so one descriptor is open at a
  * time however deep the tree. */
@@ -277,14 +288,9 @@ static int walk(walker *w, const char *path, int depth)
 	rc = 0;
 	dirlist subs = { 0 };
 	while (!rc) {
-		errno = 0;
-		struct dirent *de = readdir(d);
-		if (!de) {
-			if (errno)
-				rc = pv_err_set(w->err, PV_EIO, "cannot read directory '%s': %s", path,
-				                strerror(errno));
+		struct dirent *de;
+		if ((rc = next_entry(w, d, path, &de)) != 0 || !de)
 			break;
-		}
 		const char *name = de->d_name;
 		if (hidden(name))
 			continue;
@@ -341,14 +347,9 @@ static int match_entries(walker *w, const char *dir, size_t i, int depth, bool s
 	rc = 0;
 	dirlist subs = { 0 };
 	while (!rc) {
-		errno = 0;
-		struct dirent *de = readdir(d);
-		if (!de) {
-			if (errno)
-				rc = pv_err_set(w->err, PV_EIO, "cannot read directory '%s': %s", dir,
-				                strerror(errno));
+		struct dirent *de;
+		if ((rc = next_entry(w, d, dir, &de)) != 0 || !de)
 			break;
-		}
 		const char *name = de->d_name;
 		if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
 			continue;
