@@ -47,6 +47,7 @@ struct pv_rgreader {
 	int64_t first, count;
 	int64_t next;       /* pv_rgreader_set_next, -1 unknown */
 	int64_t page_bytes; /* expected uncompressed bytes of one page per column */
+	int n_threads;      /* pv_batch_opts.n_threads */
 };
 
 /* A column chunk's average data page, uncompressed, from its encoding
@@ -101,6 +102,8 @@ int pv_rgreader_open(pv_source *src, const pv_pfile *pf, size_t row_group, const
 	if (opts) {
 		copts.verify_crc = opts->verify_crc;
 		copts.max_page_bytes = opts->max_page_bytes;
+		copts.stream_min = opts->stream_min;
+		r->n_threads = opts->n_threads;
 	}
 	size_t batch_cap = opts && opts->max_batch_bytes ? opts->max_batch_bytes : 0;
 	if (batch_cap > (size_t)PV_BATCH_MAX_OFFSET)
@@ -180,8 +183,9 @@ int pv_rgreader_read(pv_rgreader *r, int64_t first, int64_t count, struct ArrowA
 	r->first = first;
 	r->count = count;
 	int rc = 0;
-	if (count > 0 && n > 1 && (count >= PARALLEL_ROWS || r->page_bytes >= PARALLEL_BYTES)) {
-		int threads = pv_pool_ncpu();
+	if (count > 0 && n > 1 && r->n_threads != 1 &&
+	    (count >= PARALLEL_ROWS || r->page_bytes >= PARALLEL_BYTES)) {
+		int threads = r->n_threads > 0 ? r->n_threads : pv_pool_ncpu();
 		if ((size_t)threads > n)
 			threads = (int)n;
 		pv_pool_for(threads, n, read_leaf_task, r);

@@ -50,6 +50,11 @@ typedef struct pv_batch_opts {
 	                        * read may decode: its values (string bytes included)
 	                        * and its levels; above it PV_ELIMIT "... read fewer
 	                        * rows" (a nested row can hold any number of values) */
+	int n_threads;         /* threads one read may decode its columns on: 0 the
+	                        * machine's CPUs (for big reads, see pv_rgreader_read),
+	                        * 1 the calling thread only */
+	size_t stream_min;     /* pages decompressing to at least this many bytes
+	                        * stream (read/chunk.h); 0: the chunk reader's default */
 } pv_batch_opts;
 
 /* The page cap when opts->max_page_bytes is 0. */
