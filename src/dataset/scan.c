@@ -745,6 +745,7 @@ struct pv_scan {
 	cursor cur;                 /* the serial scan's */
 	int n_threads;              /* > 1: read row groups ahead on worker threads */
 	bool started;               /* pv_scan_next was called */
+	bool drop_pages;            /* give pages back after every range */
 	par *par;                   /* the workers, when they run */
 };
 
@@ -1114,6 +1115,9 @@ static int check_conflicts(pv_scan *s, pv_err *err)
  * pages of SPARSE_STREAM_MIN bytes or more streamed (see pv_scan_open). */
 #define SPARSE_ROWS 16
 #define SPARSE_STREAM_MIN ((size_t)64 << 10)
+/* Ranges SPARSE_GAP rows apart on average or more give their pages back
+ * after each range (pv_rgreader_set_next). */
+#define SPARSE_GAP ((int64_t)1 << 16)
 
 static void cursor_init(cursor *c)
 {
@@ -1168,6 +1172,11 @@ int pv_scan_open(const pv_dataset *ds, const pv_scan_opts *opts, const pv_row_ra
 	 * halves the work on average and holds a window, not the page. */
 	if (s->n_ranges > 1 && s->n_rows / (int64_t)s->n_ranges <= SPARSE_ROWS)
 		s->bopts.stream_min = SPARSE_STREAM_MIN;
+	/* Rows further apart than a page usually holds: the next one is
+	 * rarely in the page just read, and keeping every column's page for
+	 * the chance would hold a page per column per worker. */
+	if (s->n_ranges > 1 && s->map.n_rows / (int64_t)s->n_ranges >= SPARSE_GAP)
+		s->drop_pages = true;
 	*out = s;
 	return 0;
 }
@@ -1591,7 +1600,7 @@ static int read_piece(pv_scan *s, cursor *c, const pv_rowmap_entry *e, size_t ri
 			int64_t nf = ri + 1 < s->n_ranges ? s->ranges[ri + 1].first : INT64_MAX;
 			bool same = nf >= e->first && nf - e->first < e->n_rows;
 			if (nf != pos + count)
-				pv_rgreader_set_next(c->reader, same ? nf - e->first : INT64_MAX);
+				pv_rgreader_set_next(c->reader, same && !s->drop_pages ? nf - e->first : INT64_MAX);
 		}
 		rc = pv_rgreader_read(c->reader, pos - e->first, count, &fb, err);
 		if (rc) { /* the reader names the row group, column and page */
@@ -1612,11 +1621,13 @@ static int read_piece(pv_scan *s, cursor *c, const pv_rowmap_entry *e, size_t ri
  * them out unit by unit, so the batches come in the same order, with the
  * same contents, as on one thread. Work in flight is capped: a worker
  * takes unit u only while the caller is at unit u - n_slots + 1 or later,
- * and a slot holds at most SCAN_QUEUE batches (the worker waits for room),
- * so at most n_slots units are open and n_slots * SCAN_QUEUE + n_workers
- * batches exist at once. */
+ * and a slot takes a batch only while it holds fewer than SCAN_QUEUE
+ * batches and fewer than 2 * batch_rows rows (the worker waits for room):
+ * a sample's one-row batches queue by the dozen, a cat's full batches two
+ * at a time. So at most n_slots units are open, each with at most three
+ * batches' worth of rows queued, plus one batch per worker being read. */
 
-#define SCAN_QUEUE 2
+#define SCAN_QUEUE 64
 
 typedef struct unit {
 	size_t ri;        /* the range its first row is in */
@@ -1627,6 +1638,7 @@ typedef struct slot {
 	struct ArrowArray q[SCAN_QUEUE];
 	int64_t q_first[SCAN_QUEUE];
 	size_t q_head, q_n;
+	int64_t q_rows;   /* rows in the queued batches */
 	bool done;        /* the worker finished the unit (or failed) */
 	int rc;
 	pv_err err;
@@ -1668,7 +1680,7 @@ static void run_unit(par *p, cursor *c, size_t u, slot *sl)
 		if ((rc = read_piece(s, c, e, ri, pos, count, &b, &err)))
 			break;
 		pthread_mutex_lock(&p->lock);
-		while (!p->stop && sl->q_n == SCAN_QUEUE)
+		while (!p->stop && (sl->q_n == SCAN_QUEUE || sl->q_rows >= 2 * s->batch_rows))
 			pthread_cond_wait(&p->cond, &p->lock);
 		if (p->stop) {
 			pthread_mutex_unlock(&p->lock);
@@ -1679,6 +1691,7 @@ static void run_unit(par *p, cursor *c, size_t u, slot *sl)
 		sl->q[k] = b;
 		sl->q_first[k] = pos;
 		sl->q_n++;
+		sl->q_rows += count;
 		pthread_cond_broadcast(&p->cond);
 		pthread_mutex_unlock(&p->lock);
 		pos += count;
@@ -1819,6 +1832,7 @@ static int par_next(pv_scan *s, struct ArrowArray *out, int64_t *out_first, pv_e
 			*out_first = sl->q_first[sl->q_head];
 			sl->q_head = (sl->q_head + 1) % SCAN_QUEUE;
 			sl->q_n--;
+			sl->q_rows -= out->length;
 			pthread_cond_broadcast(&p->cond);
 			pthread_mutex_unlock(&p->lock);
 			s->pos = *out_first + out->length;
