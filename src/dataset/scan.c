@@ -745,7 +745,6 @@ struct pv_scan {
 	cursor cur;                 /* the serial scan's */
 	int n_threads;              /* > 1: read row groups ahead on worker threads */
 	bool started;               /* pv_scan_next was called */
-	bool drop_pages;            /* give pages back after every range */
 	par *par;                   /* the workers, when they run */
 };
 
@@ -1115,9 +1114,10 @@ static int check_conflicts(pv_scan *s, pv_err *err)
  * pages of SPARSE_STREAM_MIN bytes or more streamed (see pv_scan_open). */
 #define SPARSE_ROWS 16
 #define SPARSE_STREAM_MIN ((size_t)64 << 10)
-/* Ranges SPARSE_GAP rows apart on average or more give their pages back
- * after each range (pv_rgreader_set_next). */
+/* Ranges SPARSE_GAP rows apart on average or more give back pages under
+ * SPARSE_KEEP_MIN bytes after each range (pv_batch_opts.keep_page_min). */
 #define SPARSE_GAP ((int64_t)1 << 16)
+#define SPARSE_KEEP_MIN ((size_t)4 << 20)
 
 static void cursor_init(cursor *c)
 {
@@ -1174,9 +1174,10 @@ int pv_scan_open(const pv_dataset *ds, const pv_scan_opts *opts, const pv_row_ra
 		s->bopts.stream_min = SPARSE_STREAM_MIN;
 	/* Rows further apart than a page usually holds: the next one is
 	 * rarely in the page just read, and keeping every column's page for
-	 * the chance would hold a page per column per worker. */
+	 * the chance would hold a page per column per worker; only pages too
+	 * big to decompress again lightly are kept. */
 	if (s->n_ranges > 1 && s->map.n_rows / (int64_t)s->n_ranges >= SPARSE_GAP)
-		s->drop_pages = true;
+		s->bopts.keep_page_min = SPARSE_KEEP_MIN;
 	*out = s;
 	return 0;
 }
@@ -1600,7 +1601,7 @@ static int read_piece(pv_scan *s, cursor *c, const pv_rowmap_entry *e, size_t ri
 			int64_t nf = ri + 1 < s->n_ranges ? s->ranges[ri + 1].first : INT64_MAX;
 			bool same = nf >= e->first && nf - e->first < e->n_rows;
 			if (nf != pos + count)
-				pv_rgreader_set_next(c->reader, same && !s->drop_pages ? nf - e->first : INT64_MAX);
+				pv_rgreader_set_next(c->reader, same ? nf - e->first : INT64_MAX);
 		}
 		rc = pv_rgreader_read(c->reader, pos - e->first, count, &fb, err);
 		if (rc) { /* the reader names the row group, column and page */
@@ -1761,6 +1762,44 @@ static void par_stop(pv_scan *s)
 	s->par = NULL;
 }
 
+/* A page of this many bytes or more, decompressed, makes a scan read on
+ * one thread (see huge_pages). */
+#define PAR_PAGE_MAX ((int64_t)16 << 20)
+
+/* Whether a row group the units touch may have pages of PAR_PAGE_MAX
+ * bytes: a chunk without an OffsetIndex or encoding statistics may be one
+ * page (DuckDB writes them so), and its reader holds levels and a stream
+ * window in proportion. A worker per row group would hold that per
+ * worker; reading on one thread, the reader spreads the columns over the
+ * CPUs instead (read/batch.h) with one row group's memory. */
+static bool huge_pages(const pv_scan *s, const par *p)
+{
+	for (size_t u = 0; u < p->n_units; u++) {
+		const pv_rowmap_entry *e = &s->map.entries[entry_of(&s->map, p->units[u].pos)];
+		const pv_pfile *pf = s->ds->files[e->file].pf;
+		if (e->row_group == SIZE_MAX || !pf)
+			continue;
+		const pv_row_group *rg = &pf->meta->row_groups[e->row_group];
+		for (size_t c = 0; c < rg->n_columns; c++) {
+			const pv_column_chunk *cc = &rg->columns[c];
+			const pv_column_meta *m = &cc->meta_data;
+			int64_t pages = 0;
+			for (size_t i = 0; m->has_encoding_stats && i < m->n_encoding_stats; i++) {
+				const pv_page_encoding_stats *st = &m->encoding_stats[i];
+				if ((st->page_type == PV_PAGE_DATA || st->page_type == PV_PAGE_DATA_V2) &&
+				    st->count > 0 && pages <= INT64_MAX - st->count)
+					pages += st->count;
+			}
+			if (!pages && cc->has_offset_index_offset)
+				continue;
+			int64_t size = m->total_uncompressed_size;
+			if ((pages ? size / pages : size) >= PAR_PAGE_MAX)
+				return true;
+		}
+	}
+	return false;
+}
+
 /* Starts the workers when the rows span two row groups or more; leaves
  * s->par NULL (read on the calling thread) otherwise, or when no thread
  * could be started. */
@@ -1785,7 +1824,7 @@ static int par_start(pv_scan *s, pv_err *err)
 	int n = s->n_threads;
 	if ((size_t)n > p->n_units)
 		n = (int)p->n_units;
-	if (n < 2) {
+	if (n < 2 || huge_pages(s, p)) {
 		free(p->units);
 		free(p);
 		return 0;

@@ -48,6 +48,7 @@ struct pv_rgreader {
 	int64_t next;       /* pv_rgreader_set_next, -1 unknown */
 	int64_t page_bytes; /* expected uncompressed bytes of one page per column */
 	int n_threads;      /* pv_batch_opts.n_threads */
+	size_t keep_min;    /* pv_batch_opts.keep_page_min */
 };
 
 /* A column chunk's average data page, uncompressed, from its encoding
@@ -104,6 +105,7 @@ int pv_rgreader_open(pv_source *src, const pv_pfile *pf, size_t row_group, const
 		copts.max_page_bytes = opts->max_page_bytes;
 		copts.stream_min = opts->stream_min;
 		r->n_threads = opts->n_threads;
+		r->keep_min = opts->keep_page_min;
 	}
 	size_t batch_cap = opts && opts->max_batch_bytes ? opts->max_batch_bytes : 0;
 	if (batch_cap > (size_t)PV_BATCH_MAX_OFFSET)
@@ -153,8 +155,10 @@ static int read_leaf(pv_rgreader *r, size_t i, pv_err *err)
 	if (!rc)
 		rc = pv_chunk_read(r->chunks[i], r->count, &r->cols[i], err);
 	/* the column's values are in cols[i] now: the page can go */
-	if (!rc && r->next >= 0)
-		pv_chunk_drop_page(r->chunks[i], r->next);
+	if (!rc && r->next >= 0) {
+		bool small = pv_chunk_page_bytes(r->chunks[i]) < r->keep_min;
+		pv_chunk_drop_page(r->chunks[i], small ? INT64_MAX : r->next);
+	}
 	return rc;
 }
 

@@ -55,6 +55,10 @@ typedef struct pv_batch_opts {
 	                        * 1 the calling thread only */
 	size_t stream_min;     /* pages decompressing to at least this many bytes
 	                        * stream (read/chunk.h); 0: the chunk reader's default */
+	size_t keep_page_min;  /* after pv_rgreader_set_next, a page the next row lies
+	                        * in is kept only when it decompresses to at least this
+	                        * many bytes (a smaller one is cheaper to decompress
+	                        * again than to hold); 0: always kept */
 } pv_batch_opts;
 
 /* The page cap when opts->max_page_bytes is 0. */
@@ -115,7 +119,7 @@ int pv_rgreader_read(pv_rgreader *r, int64_t first, int64_t count, struct ArrowA
  * page (pv_chunk_drop_page). -1 (the default, and after every read):
  * unknown, pages are kept for a read that continues. Readers that jump,
  * as a sample does, peak at about one page per thread instead of one per
- * column. */
+ * column (with keep_page_min, also when the next row is in the page). */
 void pv_rgreader_set_next(pv_rgreader *r, int64_t next);
 
 /* NULL allowed. */
