@@ -1782,18 +1782,11 @@ static bool huge_pages(const pv_scan *s, const par *p)
 		const pv_row_group *rg = &pf->meta->row_groups[e->row_group];
 		for (size_t c = 0; c < rg->n_columns; c++) {
 			const pv_column_chunk *cc = &rg->columns[c];
-			const pv_column_meta *m = &cc->meta_data;
-			int64_t pages = 0;
-			for (size_t i = 0; m->has_encoding_stats && i < m->n_encoding_stats; i++) {
-				const pv_page_encoding_stats *st = &m->encoding_stats[i];
-				if ((st->page_type == PV_PAGE_DATA || st->page_type == PV_PAGE_DATA_V2) &&
-				    st->count > 0 && pages <= INT64_MAX - st->count)
-					pages += st->count;
-			}
-			if (!pages && cc->has_offset_index_offset)
+			/* an indexed chunk was cut into pages by a writer that
+			 * indexes them: trust it when nothing else says */
+			if (!cc->meta_data.has_encoding_stats && cc->has_offset_index_offset)
 				continue;
-			int64_t size = m->total_uncompressed_size;
-			if ((pages ? size / pages : size) >= PAR_PAGE_MAX)
+			if (pv_batch_page_estimate(cc) >= PAR_PAGE_MAX)
 				return true;
 		}
 	}

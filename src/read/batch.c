@@ -51,9 +51,7 @@ struct pv_rgreader {
 	size_t keep_min;    /* pv_batch_opts.keep_page_min */
 };
 
-/* A column chunk's average data page, uncompressed, from its encoding
- * statistics when it has them; else the whole chunk. */
-static int64_t page_estimate(const pv_column_chunk *cc)
+int64_t pv_batch_page_estimate(const pv_column_chunk *cc)
 {
 	const pv_column_meta *m = &cc->meta_data;
 	int64_t pages = 0;
@@ -119,7 +117,7 @@ int pv_rgreader_open(pv_source *src, const pv_pfile *pf, size_t row_group, const
 			pv_rgreader_close(r);
 			return rc;
 		}
-		int64_t est = page_estimate(&pf->meta->row_groups[row_group].columns[col]);
+		int64_t est = pv_batch_page_estimate(&pf->meta->row_groups[row_group].columns[col]);
 		r->page_bytes = est > INT64_MAX - r->page_bytes ? INT64_MAX : r->page_bytes + est;
 	}
 	*out = r;

@@ -78,6 +78,11 @@ typedef struct pv_batch_opts {
 int pv_batch_schema(const pv_pfile *pf, const size_t *fields, size_t n_fields,
 		    struct ArrowSchema *out, pv_err *err);
 
+/* A column chunk's average data page, uncompressed, in bytes, from its
+ * encoding statistics when it has them; else the whole chunk's size (as
+ * if it were one page). Pure. */
+int64_t pv_batch_page_estimate(const pv_column_chunk *cc);
+
 /* A reader over one row group of one file for the selected fields. It
  * keeps each column's decoded dictionary and current page, so consecutive
  * or increasing reads are cheap. src is borrowed and must outlive the
