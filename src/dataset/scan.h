@@ -193,8 +193,9 @@ int64_t pv_scan_rows_done(const pv_scan *s);
 size_t pv_scan_n_columns(const pv_scan *s);
 const char *pv_scan_column_name(const pv_scan *s, size_t i);
 
-/* Closes the reader and source it holds and frees the scan. Batches it
- * returned stay valid. NULL allowed. */
+/* Stops its workers (each finishes the batch it is reading, queued
+ * batches are released), closes the readers and sources it holds and
+ * frees the scan. Batches it returned stay valid. NULL allowed. */
 void pv_scan_close(pv_scan *s);
 
 /* The Levenshtein distance between two names, ignoring ASCII case;
