@@ -1616,8 +1616,8 @@ static int read_piece(pv_scan *s, cursor *c, const pv_rowmap_entry *e, size_t ri
 
 /* ---- reading ahead on worker threads
  *
- * The rows to read are cut into units, one per row group they touch, in
- * order. Each worker takes the next unit, reads its pieces through its own
+ * The rows to read are cut into units, one per row group they touch (small
+ * ones merged: see UNIT_MIN_ROWS), in order. Each worker takes the next unit, reads its pieces through its own
  * cursor and queues the batches in the unit's slot; pv_scan_next hands
  * them out unit by unit, so the batches come in the same order, with the
  * same contents, as on one thread. Work in flight is capped: a worker
@@ -1629,6 +1629,10 @@ static int read_piece(pv_scan *s, cursor *c, const pv_rowmap_entry *e, size_t ri
  * batches' worth of rows queued, plus one batch per worker being read. */
 
 #define SCAN_QUEUE 64
+/* Row groups join the unit before them while it holds fewer rows and
+ * ranges than these. */
+#define UNIT_MIN_ROWS ((int64_t)4096)
+#define UNIT_MAX_RANGES ((int64_t)3)
 
 typedef struct unit {
 	size_t ri;        /* the range its first row is in */
@@ -1660,11 +1664,29 @@ struct par {
 	worker *workers;
 	int n_workers;
 	pthread_mutex_t lock;
-	pthread_cond_t cond; /* any change: broadcast */
+	pthread_cond_t ready; /* the caller's slot got a batch or finished */
+	pthread_cond_t room;  /* a slot got room, the caller moved on, or stop */
+	bool caller_waits;    /* on ready (wake it only then) */
+	int n_waiting;        /* workers waiting on room (wake them only then) */
 	size_t next_unit; /* the next one a worker takes */
 	size_t cur_unit;  /* the one the caller reads */
 	bool stop;
 };
+
+/* Wakes the caller when it waits for unit u. Under the lock. */
+static void tell_caller(par *p, size_t u)
+{
+	if (p->caller_waits && u == p->cur_unit)
+		pthread_cond_signal(&p->ready);
+}
+
+/* Waits for room (under the lock). */
+static void wait_room(par *p)
+{
+	p->n_waiting++;
+	pthread_cond_wait(&p->room, &p->lock);
+	p->n_waiting--;
+}
 
 /* Reads unit u into slot sl on cursor c. */
 static void run_unit(par *p, cursor *c, size_t u, slot *sl)
@@ -1682,7 +1704,7 @@ static void run_unit(par *p, cursor *c, size_t u, slot *sl)
 			break;
 		pthread_mutex_lock(&p->lock);
 		while (!p->stop && (sl->q_n == SCAN_QUEUE || sl->q_rows >= 2 * s->batch_rows))
-			pthread_cond_wait(&p->cond, &p->lock);
+			wait_room(p);
 		if (p->stop) {
 			pthread_mutex_unlock(&p->lock);
 			b.release(&b);
@@ -1693,11 +1715,11 @@ static void run_unit(par *p, cursor *c, size_t u, slot *sl)
 		sl->q_first[k] = pos;
 		sl->q_n++;
 		sl->q_rows += count;
-		pthread_cond_broadcast(&p->cond);
+		tell_caller(p, u);
 		pthread_mutex_unlock(&p->lock);
 		pos += count;
 	}
-	/* units are row groups: this cursor will not see this one again */
+	/* units are row groups: this cursor will not see these again */
 	if (rc)
 		close_file(s, c);
 	else
@@ -1707,7 +1729,7 @@ static void run_unit(par *p, cursor *c, size_t u, slot *sl)
 	sl->rc = rc;
 	if (rc)
 		sl->err = err;
-	pthread_cond_broadcast(&p->cond);
+	tell_caller(p, u);
 	pthread_mutex_unlock(&p->lock);
 }
 
@@ -1719,7 +1741,7 @@ static void *work(void *arg)
 	for (;;) {
 		while (!p->stop && p->next_unit < p->n_units &&
 		       p->next_unit >= p->cur_unit + p->n_slots)
-			pthread_cond_wait(&p->cond, &p->lock);
+			wait_room(p);
 		if (p->stop || p->next_unit >= p->n_units)
 			break;
 		size_t u = p->next_unit++;
@@ -1739,7 +1761,8 @@ static void par_stop(pv_scan *s)
 		return;
 	pthread_mutex_lock(&p->lock);
 	p->stop = true;
-	pthread_cond_broadcast(&p->cond);
+	pthread_cond_broadcast(&p->room);
+	pthread_cond_broadcast(&p->ready);
 	pthread_mutex_unlock(&p->lock);
 	for (int i = 0; i < p->n_workers; i++)
 		pthread_join(p->workers[i].tid, NULL);
@@ -1753,7 +1776,8 @@ static void par_stop(pv_scan *s)
 			if (b->release)
 				b->release(b);
 		}
-	pthread_cond_destroy(&p->cond);
+	pthread_cond_destroy(&p->ready);
+	pthread_cond_destroy(&p->room);
 	pthread_mutex_destroy(&p->lock);
 	free(p->units);
 	free(p->slots);
@@ -1772,25 +1796,38 @@ static void par_stop(pv_scan *s)
  * window in proportion. A worker per row group would hold that per
  * worker; reading on one thread, the reader spreads the columns over the
  * CPUs instead (read/batch.h) with one row group's memory. */
-static bool huge_pages(const pv_scan *s, const par *p)
+static bool huge_pages(const pv_scan *s, const pv_rowmap_entry *e)
 {
-	for (size_t u = 0; u < p->n_units; u++) {
-		const pv_rowmap_entry *e = &s->map.entries[entry_of(&s->map, p->units[u].pos)];
-		const pv_pfile *pf = s->ds->files[e->file].pf;
-		if (e->row_group == SIZE_MAX || !pf)
+	const pv_pfile *pf = s->ds->files[e->file].pf;
+	if (e->row_group == SIZE_MAX || !pf)
+		return false;
+	const pv_row_group *rg = &pf->meta->row_groups[e->row_group];
+	for (size_t c = 0; c < rg->n_columns; c++) {
+		const pv_column_chunk *cc = &rg->columns[c];
+		/* an indexed chunk was cut into pages by a writer that indexes
+		 * them: trust it when nothing else says */
+		if (!cc->meta_data.has_encoding_stats && cc->has_offset_index_offset)
 			continue;
-		const pv_row_group *rg = &pf->meta->row_groups[e->row_group];
-		for (size_t c = 0; c < rg->n_columns; c++) {
-			const pv_column_chunk *cc = &rg->columns[c];
-			/* an indexed chunk was cut into pages by a writer that
-			 * indexes them: trust it when nothing else says */
-			if (!cc->meta_data.has_encoding_stats && cc->has_offset_index_offset)
-				continue;
-			if (pv_batch_page_estimate(cc) >= PAR_PAGE_MAX)
-				return true;
-		}
+		if (pv_batch_page_estimate(cc) >= PAR_PAGE_MAX)
+			return true;
 	}
 	return false;
+}
+
+/* The rows and ranges of s in [pos, end), from range ri on. */
+static void rows_in(const pv_scan *s, size_t ri, int64_t pos, int64_t end, int64_t *rows,
+		    int64_t *ranges)
+{
+	for (; ri < s->n_ranges && s->ranges[ri].first < end; ri++) {
+		int64_t a = s->ranges[ri].first > pos ? s->ranges[ri].first : pos;
+		int64_t b = s->ranges[ri].first + s->ranges[ri].count;
+		if (b > end)
+			b = end;
+		if (b > a) {
+			*rows += b - a;
+			(*ranges)++;
+		}
+	}
 }
 
 /* Starts the workers when the rows span two row groups or more; leaves
@@ -1810,14 +1847,27 @@ static int par_start(pv_scan *s, pv_err *err)
 	size_t ri = 0;
 	int64_t pos = 0, count;
 	const pv_rowmap_entry *e;
+	bool huge = false;
+	int64_t u_rows = 0, u_ranges = 0; /* in the last unit */
 	while (next_piece(s, &ri, &pos, INT64_MAX, &e, &count) && p->n_units < s->map.n_entries) {
-		p->units[p->n_units++] = (unit){ ri, pos, e->first + e->n_rows };
-		pos = e->first + e->n_rows;
+		int64_t end = e->first + e->n_rows;
+		huge = huge || huge_pages(s, e);
+		/* a unit costs hand-offs between threads: one holding a few rows
+		 * of one or two ranges (small files read whole) takes the next
+		 * row group too */
+		if (p->n_units && u_rows < UNIT_MIN_ROWS && u_ranges < UNIT_MAX_RANGES) {
+			p->units[p->n_units - 1].end = end;
+		} else {
+			p->units[p->n_units++] = (unit){ ri, pos, end };
+			u_rows = u_ranges = 0;
+		}
+		rows_in(s, ri, pos, end, &u_rows, &u_ranges);
+		pos = end;
 	}
 	int n = s->n_threads;
 	if ((size_t)n > p->n_units)
 		n = (int)p->n_units;
-	if (n < 2 || huge_pages(s, p)) {
+	if (n < 2 || huge) {
 		free(p->units);
 		free(p);
 		return 0;
@@ -1834,7 +1884,8 @@ static int par_start(pv_scan *s, pv_err *err)
 		return pv_err_set(err, PV_ENOMEM, "out of memory");
 	}
 	pthread_mutex_init(&p->lock, NULL);
-	pthread_cond_init(&p->cond, NULL);
+	pthread_cond_init(&p->ready, NULL);
+	pthread_cond_init(&p->room, NULL);
 	s->par = p;
 	for (int i = 0; i < n; i++) {
 		worker *w = &p->workers[p->n_workers];
@@ -1865,7 +1916,8 @@ static int par_next(pv_scan *s, struct ArrowArray *out, int64_t *out_first, pv_e
 			sl->q_head = (sl->q_head + 1) % SCAN_QUEUE;
 			sl->q_n--;
 			sl->q_rows -= out->length;
-			pthread_cond_broadcast(&p->cond);
+			if (p->n_waiting)
+				pthread_cond_broadcast(&p->room);
 			pthread_mutex_unlock(&p->lock);
 			s->pos = *out_first + out->length;
 			s->done += out->length;
@@ -1881,10 +1933,13 @@ static int par_next(pv_scan *s, struct ArrowArray *out, int64_t *out_first, pv_e
 			}
 			memset(sl, 0, sizeof *sl);
 			p->cur_unit++;
-			pthread_cond_broadcast(&p->cond);
+			if (p->n_waiting)
+				pthread_cond_broadcast(&p->room);
 			continue;
 		}
-		pthread_cond_wait(&p->cond, &p->lock);
+		p->caller_waits = true;
+		pthread_cond_wait(&p->ready, &p->lock);
+		p->caller_waits = false;
 	}
 	pthread_mutex_unlock(&p->lock);
 	return 0;
