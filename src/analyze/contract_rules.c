@@ -283,7 +283,11 @@ bool pv_ev_prepare(pv_ev_rule *e)
 	}
 	if (r->kind == PV_RULE_MAX_TEXT_LENGTH && r->tok_method == PV_TOK_TOKENIZER) {
 		if (pv_tokenizer_load(r->tokenizer, &e->tok, &err)) {
-			set_error(e, &err, "tokenizer");
+			/* the contract line, so the rule is found in a long contract */
+			pv_err lined;
+			pv_err_clear(&lined);
+			pv_err_set(&lined, err.code, "line %d: %s", r->line, err.msg);
+			set_error(e, &lined, "tokenizer");
 			return false;
 		}
 	}
@@ -478,7 +482,13 @@ static void feed_rows(pv_ev_rule *e, const pv_ev_batch *b, pv_err *err)
 			int64_t l = r->kind == PV_RULE_LENGTH ? pv_utf8_chars((const char *)p, len)
 							      : text_len(e, (const char *)p, len);
 			if (l < 0) {
-				pv_err_set(err, PV_ENOMEM, "out of memory");
+				if (e->tok)
+					pv_err_set(err, PV_ELIMIT,
+						   "line %d: tokenizer '%s': counting a text failed (out of "
+						   "memory or PCRE2's match limit)",
+						   r->line, r->tokenizer);
+				else
+					pv_err_set(err, PV_ENOMEM, "out of memory");
 				return;
 			}
 			if ((double)l > e->max_seen || e->max_row < 0) {
