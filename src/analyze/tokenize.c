@@ -154,9 +154,9 @@ static int sanitize(pv_tokenizer *t, const char **s, size_t *n)
 
 static bool is_space_cp(unsigned cp)
 {
-	return cp == ' ' || (cp >= '\t' && cp <= '\r') || cp == 0x85 || cp == 0xA0 || cp == 0x1680 ||
-	       (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F ||
-	       cp == 0x205F || cp == 0x3000;
+	return cp == ' ' || (cp >= '\t' && cp <= '\r') || cp == 0x85 || cp == 0xA0 ||
+	       cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 ||
+	       cp == 0x202F || cp == 0x205F || cp == 0x3000;
 }
 
 /* The code point at s[i] of well-formed text, its length in *len. */
@@ -216,11 +216,13 @@ static int find_matches(pv_tokenizer *t, const pcre2_code *re, const char *lit, 
 	for (;;) {
 		size_t ms, me;
 		if (re) {
-			int rc = pcre2_match(re, (PCRE2_SPTR)s, n, at, PCRE2_NO_UTF_CHECK, t->md, NULL);
+			int rc =
+			    pcre2_match(re, (PCRE2_SPTR)s, n, at, PCRE2_NO_UTF_CHECK, t->md, NULL);
 			if (rc == PCRE2_ERROR_NOMATCH)
 				break;
 			if (rc < 0)
-				return PV_ELIMIT; /* the match or depth limit of a pathological pattern */
+				return PV_ELIMIT; /* the match or depth limit of a pathological
+						     pattern */
 			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(t->md);
 			ms = ov[0];
 			me = ov[1];
@@ -238,8 +240,8 @@ static int find_matches(pv_tokenizer *t, const pcre2_code *re, const char *lit, 
 		if (grow(&t->mv, &t->n_mv_cap, m + 2, sizeof *t->mv))
 			return PV_ENOMEM;
 		if (prev != ms)
-			t->mv[m++] = (struct tok_match){ prev, ms - prev, invert };
-		t->mv[m++] = (struct tok_match){ ms, me - ms, !invert };
+			t->mv[m++] = (struct tok_match){prev, ms - prev, invert};
+		t->mv[m++] = (struct tok_match){ms, me - ms, !invert};
 		prev = me;
 		if (me == ms) {
 			if (me >= n)
@@ -256,7 +258,7 @@ static int find_matches(pv_tokenizer *t, const pcre2_code *re, const char *lit, 
 	if (prev != n) {
 		if (grow(&t->mv, &t->n_mv_cap, m + 1, sizeof *t->mv))
 			return PV_ENOMEM;
-		t->mv[m++] = (struct tok_match){ prev, n - prev, invert };
+		t->mv[m++] = (struct tok_match){prev, n - prev, invert};
 	}
 	*n_out = m;
 	return 0;
@@ -271,7 +273,8 @@ static void apply_behavior(pv_tokenizer *t, size_t *n, enum tok_behavior b)
 	size_t m = *n, o = 0;
 	bool prev_match = false;
 	switch (b) {
-	case TB_ISOLATED: break;
+	case TB_ISOLATED:
+		break;
 	case TB_REMOVED:
 		for (size_t i = 0; i < m; i++)
 			if (!v[i].match)
@@ -341,8 +344,8 @@ static int norm_step(pv_tokenizer *t, const tok_norm *st, const char *s, size_t 
 						     : UNINORM_NFKD;
 		size_t len = 0;
 		uint8_t *r = st->kind == TN_LOWERCASE
-				     ? u8_tolower((const uint8_t *)s, n, NULL, NULL, NULL, &len)
-				     : u8_normalize(nf, (const uint8_t *)s, n, NULL, &len);
+				 ? u8_tolower((const uint8_t *)s, n, NULL, NULL, NULL, &len)
+				 : u8_normalize(nf, (const uint8_t *)s, n, NULL, &len);
 		if (!r && n)
 			return PV_ENOMEM;
 		rc = pv_buf_append(out, r ? (const char *)r : "", len, NULL) ? PV_ENOMEM : 0;
@@ -365,8 +368,9 @@ static int norm_step(pv_tokenizer *t, const tok_norm *st, const char *s, size_t 
 			return rc;
 		for (size_t i = 0; i < m; i++) {
 			const struct tok_match *x = &t->mv[i];
-			if (x->match ? pv_buf_append(out, st->str2 ? st->str2 : "", st->n_str2, NULL)
-				     : pv_buf_append(out, s + x->off, x->len, NULL))
+			if (x->match
+				? pv_buf_append(out, st->str2 ? st->str2 : "", st->n_str2, NULL)
+				: pv_buf_append(out, s + x->off, x->len, NULL))
 				return PV_ENOMEM;
 		}
 		/* an empty result still needs data for the callers */
@@ -385,7 +389,8 @@ int pv_tok_normalize(pv_tokenizer *t, const char *s, size_t n, const char **out,
 		pv_buf *dst = (k & 1) ? &t->n2 : &t->n1;
 		int rc = norm_step(t, &t->norms[k], cur, cn, dst);
 		if (rc)
-			return pv_err_set(err, rc, "tokenizer '%s': normalizing a text failed", t->path);
+			return pv_err_set(err, rc, "tokenizer '%s': normalizing a text failed",
+					  t->path);
 		cur = dst->data ? dst->data : "";
 		cn = dst->len;
 	}
@@ -415,7 +420,8 @@ static int split_added(pv_tokenizer *t, const char *s, size_t n, bool norm, stru
 		int64_t hit = -1;
 		for (unsigned k = a; k < z; k++) {
 			const tok_added *ad = &t->added[t->by_first[k]];
-			if (ad->normalized != norm || ad->len > n - i || memcmp(s + i, ad->content, ad->len))
+			if (ad->normalized != norm || ad->len > n - i ||
+			    memcmp(s + i, ad->content, ad->len))
 				continue;
 			if (ad->single_word) {
 				size_t l;
@@ -437,15 +443,15 @@ static int split_added(pv_tokenizer *t, const char *s, size_t n, bool norm, stru
 		if (grow(segs, cap, m + 2, sizeof **segs))
 			return PV_ENOMEM;
 		if (ts > prev)
-			(*segs)[m++] = (struct tok_seg){ prev, ts - prev, -1 };
-		(*segs)[m++] = (struct tok_seg){ ts, te - ts, hit };
+			(*segs)[m++] = (struct tok_seg){prev, ts - prev, -1};
+		(*segs)[m++] = (struct tok_seg){ts, te - ts, hit};
 		prev = te;
 		i = te - 1;
 	}
 	if (prev < n || !m) {
 		if (grow(segs, cap, m + 1, sizeof **segs))
 			return PV_ENOMEM;
-		(*segs)[m++] = (struct tok_seg){ prev, n - prev, -1 };
+		(*segs)[m++] = (struct tok_seg){prev, n - prev, -1};
 	}
 	*n_segs = m;
 	return 0;
@@ -459,7 +465,7 @@ static int piece_add(pv_tokenizer *t, size_t *n, const char *s, size_t len, bool
 		return 0;
 	if (grow(&t->pb, &t->n_pb_cap, *n + 1, sizeof *t->pb))
 		return PV_ENOMEM;
-	t->pb[(*n)++] = (struct tok_piece){ t->p2.len, len, first };
+	t->pb[(*n)++] = (struct tok_piece){t->p2.len, len, first};
 	return pv_buf_append(&t->p2, s, len, NULL) ? PV_ENOMEM : 0;
 }
 
@@ -473,8 +479,8 @@ static const char *byte_utf8(unsigned b, size_t *len)
 		unsigned extra = 0;
 		for (unsigned k = 0; k < 256; k++) {
 			unsigned cp = (k >= 33 && k <= 126) || (k >= 161 && k <= 172) || k >= 174
-					      ? k
-					      : 256 + extra++;
+					  ? k
+					  : 256 + extra++;
 			if (cp < 0x80) {
 				tab[k][0] = (char)cp;
 				lens[k] = 1;
@@ -520,7 +526,7 @@ static int pre_step(pv_tokenizer *t, const tok_pre *st, const char *s, size_t n,
 		} else {
 			if (grow(&t->mv, &t->n_mv_cap, 1, sizeof *t->mv))
 				return PV_ENOMEM;
-			t->mv[0] = (struct tok_match){ 0, n, true };
+			t->mv[0] = (struct tok_match){0, n, true};
 			m = 1;
 		}
 		for (size_t i = 0; i < m; i++) {
@@ -537,8 +543,8 @@ static int pre_step(pv_tokenizer *t, const tok_pre *st, const char *s, size_t n,
 				if (pv_buf_append(&t->p2, c, bl, NULL))
 					return PV_ENOMEM;
 			}
-			t->pb[(*n_out)++] = (struct tok_piece){ start, t->p2.len - start,
-								first && t->mv[i].off == 0 };
+			t->pb[(*n_out)++] = (struct tok_piece){start, t->p2.len - start,
+							       first && t->mv[i].off == 0};
 		}
 		return 0;
 	}
@@ -647,7 +653,7 @@ static int sym_add(pv_tokenizer *t, size_t *m, int64_t id)
 {
 	if (grow(&t->syms, &t->n_syms_cap, *m + 1, sizeof *t->syms))
 		return PV_ENOMEM;
-	t->syms[*m] = (struct tok_sym){ id, (int32_t)*m - 1, (int32_t)*m + 1, false };
+	t->syms[*m] = (struct tok_sym){id, (int32_t)*m - 1, (int32_t)*m + 1, false};
 	(*m)++;
 	return 0;
 }
@@ -673,9 +679,11 @@ static int64_t bpe_count(pv_tokenizer *t, const char *w, size_t n)
 		size_t cl = l;
 		if ((t->prefix && !is_first) || (t->suffix && is_last)) {
 			pv_buf_reset(&t->tmp);
-			if ((t->prefix && !is_first && pv_buf_append(&t->tmp, t->prefix, t->n_prefix, NULL)) ||
+			if ((t->prefix && !is_first &&
+			     pv_buf_append(&t->tmp, t->prefix, t->n_prefix, NULL)) ||
 			    pv_buf_append(&t->tmp, w + i, l, NULL) ||
-			    (t->suffix && is_last && pv_buf_append(&t->tmp, t->suffix, t->n_suffix, NULL)))
+			    (t->suffix && is_last &&
+			     pv_buf_append(&t->tmp, t->suffix, t->n_suffix, NULL)))
 				return -1;
 			c = t->tmp.data;
 			cl = t->tmp.len;
@@ -719,7 +727,7 @@ static int64_t bpe_count(pv_tokenizer *t, const char *w, size_t n)
 	for (size_t i = 0; i + 1 < m; i++) {
 		const struct tok_mslot *e = merge_get(&t->merges, sy[i].id, sy[i + 1].id);
 		if (e)
-			heap_push(h, &nh, (struct tok_heap){ e->rank, e->id, (int32_t)i });
+			heap_push(h, &nh, (struct tok_heap){e->rank, e->id, (int32_t)i});
 	}
 	size_t alive = m;
 	while (nh) {
@@ -747,12 +755,12 @@ static int64_t bpe_count(pv_tokenizer *t, const char *w, size_t n)
 		if (a->prev >= 0) {
 			const struct tok_mslot *p = merge_get(&t->merges, sy[a->prev].id, a->id);
 			if (p)
-				heap_push(h, &nh, (struct tok_heap){ p->rank, p->id, a->prev });
+				heap_push(h, &nh, (struct tok_heap){p->rank, p->id, a->prev});
 		}
 		if (a->next >= 0) {
 			const struct tok_mslot *q = merge_get(&t->merges, a->id, sy[a->next].id);
 			if (q)
-				heap_push(h, &nh, (struct tok_heap){ q->rank, q->id, top.pos });
+				heap_push(h, &nh, (struct tok_heap){q->rank, q->id, top.pos});
 		}
 	}
 	return (int64_t)alive;
@@ -799,7 +807,7 @@ static int64_t count_section(pv_tokenizer *t, const char *s, size_t n, bool firs
 	pv_buf_reset(&t->p1);
 	if (pv_buf_append(&t->p1, s, n, NULL) || grow(&t->pa, &t->n_pa_cap, 1, sizeof *t->pa))
 		return -1;
-	t->pa[0] = (struct tok_piece){ 0, n, first };
+	t->pa[0] = (struct tok_piece){0, n, first};
 	size_t np = 1;
 	for (size_t k = 0; k < t->n_pres; k++) {
 		size_t nb = 0;

@@ -24,9 +24,9 @@ enum tok_norm_kind {
 	TN_NFKC,
 	TN_NFKD,
 	TN_LOWERCASE,
-	TN_PREPEND,       /* str: prepended to a non-empty text */
-	TN_REPLACE,       /* the literal str or re, replaced by str2 */
-	TN_STRIP,         /* left, right: Unicode white space */
+	TN_PREPEND,	  /* str: prepended to a non-empty text */
+	TN_REPLACE,	  /* the literal str or re, replaced by str2 */
+	TN_STRIP,	  /* left, right: Unicode white space */
 	TN_STRIP_ACCENTS, /* re = \p{M}, replaced by nothing */
 };
 
@@ -69,7 +69,7 @@ typedef struct tok_vocab {
 		uint64_t hash; /* 0: empty */
 		uint32_t off, len;
 		int64_t id;
-	} *slots;
+	} * slots;
 	size_t n_slots, n_used;
 	pv_buf bytes;
 } tok_vocab;
@@ -79,7 +79,7 @@ typedef struct tok_merges {
 	struct tok_mslot {
 		uint64_t key; /* (a + 1) << 32 | (b + 1); 0: empty */
 		int64_t rank, id;
-	} *slots;
+	} * slots;
 	size_t n_slots, n_used;
 } tok_merges;
 
@@ -106,40 +106,40 @@ struct pv_tokenizer {
 	tok_added *added;
 	size_t n_added;
 	uint16_t added_first[256][2]; /* added tokens by first byte: [start, end) into by_first */
-	uint32_t *by_first;           /* indices into added, longest first */
-	int64_t n_template;           /* special tokens the post-processor adds to one text */
+	uint32_t *by_first;	      /* indices into added, longest first */
+	int64_t n_template;	      /* special tokens the post-processor adds to one text */
 	/* per-count state */
 	pcre2_match_data *md;
 	pv_kset cache; /* piece -> count in `first` */
-	pv_buf in;       /* the text with invalid UTF-8 replaced */
-	pv_buf n1, n2;   /* normalizer steps, one after the other */
-	pv_buf p1, p2;   /* pre-tokenizer steps: the pieces' texts */
+	pv_buf in;     /* the text with invalid UTF-8 replaced */
+	pv_buf n1, n2; /* normalizer steps, one after the other */
+	pv_buf p1, p2; /* pre-tokenizer steps: the pieces' texts */
 	pv_buf tmp;
 	struct tok_seg {
 		size_t off, len;
 		int64_t tok; /* index into added, or -1 for text */
-	} *so, *si; /* added-token splits: of the input, of a normalized section */
+	} * so, *si;	     /* added-token splits: of the input, of a normalized section */
 	size_t n_so_cap, n_si_cap;
 	struct tok_match {
 		size_t off, len;
 		bool match;
-	} *mv;
+	} * mv;
 	size_t n_mv_cap;
 	struct tok_piece {
 		size_t off, len;
 		bool first; /* starts the text: Metaspace's prepend_scheme "first" */
-	} *pa, *pb;
+	} * pa, *pb;
 	size_t n_pa_cap, n_pb_cap;
 	struct tok_sym {
 		int64_t id;
 		int32_t prev, next;
 		bool dead;
-	} *syms;
+	} * syms;
 	size_t n_syms_cap;
 	struct tok_heap {
 		int64_t rank, id;
 		int32_t pos;
-	} *heap;
+	} * heap;
 	size_t n_heap_cap;
 };
 

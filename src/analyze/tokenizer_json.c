@@ -26,7 +26,7 @@
 
 /* GPT-2's pre-tokenizer pattern (ByteLevel with use_regex). */
 static const char GPT2_RE[] =
-	"'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
+    "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
 /* Rust's char::is_whitespace, \w of the regex crate, and the tokenizers
  * crate's is_punc (ASCII punctuation or Unicode P). */
 #define WS_CLASS "\\p{White_Space}"
@@ -43,8 +43,8 @@ static int compile(pv_tokenizer *t, const char *pat, size_t n, pcre2_code **out,
 		PCRE2_UCHAR msg[160];
 		pcre2_get_error_message(ec, msg, sizeof msg);
 		return pv_err_set(err, PV_EUNSUPPORTED,
-				  "tokenizer '%s': %s pattern '%.60s': %s at offset %zu", t->path, what,
-				  pat, (const char *)msg, (size_t)eo);
+				  "tokenizer '%s': %s pattern '%.60s': %s at offset %zu", t->path,
+				  what, pat, (const char *)msg, (size_t)eo);
 	}
 	/* without JIT (another architecture) the interpreter gives the same
 	 * matches, slower */
@@ -76,9 +76,10 @@ static int pattern(pv_tokenizer *t, json_t *p, pcre2_code **out, char **lit, siz
 	}
 	if (json_is_string(r))
 		return compile(t, json_string_value(r), json_string_length(r), out, what, err);
-	return pv_err_set(err, PV_EUNSUPPORTED,
-			  "tokenizer '%s': %s pattern is neither {\"String\": ...} nor {\"Regex\": ...}",
-			  t->path, what);
+	return pv_err_set(
+	    err, PV_EUNSUPPORTED,
+	    "tokenizer '%s': %s pattern is neither {\"String\": ...} nor {\"Regex\": ...}", t->path,
+	    what);
 }
 
 static const char *type_of(json_t *o)
@@ -96,8 +97,8 @@ static bool flag(json_t *o, const char *key, bool dflt)
 static int add_norm(pv_tokenizer *t, tok_norm **out, pv_err *err)
 {
 	if (t->n_norms >= TOK_MAX_STEPS)
-		return pv_err_set(err, PV_ELIMIT, "tokenizer '%s': more than %d normalizers", t->path,
-				  TOK_MAX_STEPS);
+		return pv_err_set(err, PV_ELIMIT, "tokenizer '%s': more than %d normalizers",
+				  t->path, TOK_MAX_STEPS);
 	tok_norm *p = realloc(t->norms, (t->n_norms + 1) * sizeof *p);
 	if (!p)
 		return pv_err_set(err, PV_ENOMEM, "out of memory");
@@ -128,9 +129,11 @@ static int load_norm(pv_tokenizer *t, json_t *o, int depth, pv_err *err)
 	static const struct {
 		const char *name;
 		enum tok_norm_kind kind;
-	} simple[] = { { "NFC", TN_NFC },   { "NFD", TN_NFD },
-		       { "NFKC", TN_NFKC }, { "NFKD", TN_NFKD },
-		       { "Lowercase", TN_LOWERCASE } };
+	} simple[] = {{"NFC", TN_NFC},
+		      {"NFD", TN_NFD},
+		      {"NFKC", TN_NFKC},
+		      {"NFKD", TN_NFKD},
+		      {"Lowercase", TN_LOWERCASE}};
 	tok_norm *st;
 	int rc;
 	for (size_t k = 0; k < sizeof simple / sizeof simple[0]; k++) {
@@ -144,8 +147,8 @@ static int load_norm(pv_tokenizer *t, json_t *o, int depth, pv_err *err)
 	if (!strcmp(type, "Prepend")) {
 		json_t *p = json_object_get(o, "prepend");
 		if (!json_is_string(p))
-			return pv_err_set(err, PV_ECORRUPT, "tokenizer '%s': Prepend needs 'prepend'",
-					  t->path);
+			return pv_err_set(err, PV_ECORRUPT,
+					  "tokenizer '%s': Prepend needs 'prepend'", t->path);
 		if ((rc = add_norm(t, &st, err)))
 			return rc;
 		st->kind = TN_PREPEND;
@@ -157,16 +160,16 @@ static int load_norm(pv_tokenizer *t, json_t *o, int depth, pv_err *err)
 	if (!strcmp(type, "Replace")) {
 		json_t *c = json_object_get(o, "content");
 		if (!json_is_string(c))
-			return pv_err_set(err, PV_ECORRUPT, "tokenizer '%s': Replace needs 'content'",
-					  t->path);
+			return pv_err_set(err, PV_ECORRUPT,
+					  "tokenizer '%s': Replace needs 'content'", t->path);
 		if ((rc = add_norm(t, &st, err)))
 			return rc;
 		st->kind = TN_REPLACE;
 		st->n_str2 = json_string_length(c);
 		if (!(st->str2 = dup_n(json_string_value(c), st->n_str2)))
 			return pv_err_set(err, PV_ENOMEM, "out of memory");
-		return pattern(t, json_object_get(o, "pattern"), &st->re, &st->str, &st->n_str, "Replace",
-			       err);
+		return pattern(t, json_object_get(o, "pattern"), &st->re, &st->str, &st->n_str,
+			       "Replace", err);
 	}
 	if (!strcmp(type, "Strip")) {
 		if ((rc = add_norm(t, &st, err)))
@@ -221,8 +224,8 @@ static int behavior(pv_tokenizer *t, json_t *o, enum tok_behavior dflt, enum tok
 		*out = dflt;
 		return 0;
 	}
-	static const char *const names[] = { "Removed", "Isolated", "MergedWithPrevious",
-					     "MergedWithNext", "Contiguous" };
+	static const char *const names[] = {"Removed", "Isolated", "MergedWithPrevious",
+					    "MergedWithNext", "Contiguous"};
 	const char *s = json_string_value(v);
 	for (size_t k = 0; s && k < sizeof names / sizeof names[0]; k++) {
 		if (!strcmp(s, names[k])) {
@@ -230,8 +233,9 @@ static int behavior(pv_tokenizer *t, json_t *o, enum tok_behavior dflt, enum tok
 			return 0;
 		}
 	}
-	return pv_err_set(err, PV_EUNSUPPORTED, "tokenizer '%s': split behavior '%s' is not supported",
-			  t->path, s ? s : "?");
+	return pv_err_set(err, PV_EUNSUPPORTED,
+			  "tokenizer '%s': split behavior '%s' is not supported", t->path,
+			  s ? s : "?");
 }
 
 static int load_pre(pv_tokenizer *t, json_t *o, int depth, pv_err *err)
@@ -239,8 +243,8 @@ static int load_pre(pv_tokenizer *t, json_t *o, int depth, pv_err *err)
 	if (json_is_null(o) || !o)
 		return 0;
 	if (!json_is_object(o) || depth > TOK_MAX_DEPTH)
-		return pv_err_set(err, PV_ECORRUPT, "tokenizer '%s': pre_tokenizer is not an object",
-				  t->path);
+		return pv_err_set(err, PV_ECORRUPT,
+				  "tokenizer '%s': pre_tokenizer is not an object", t->path);
 	const char *type = type_of(o);
 	tok_pre *st;
 	int rc;
@@ -264,12 +268,13 @@ static int load_pre(pv_tokenizer *t, json_t *o, int depth, pv_err *err)
 		return 0;
 	}
 	if (!strcmp(type, "Split")) {
-		if ((rc = add_pre(t, TP_SPLIT, &st, err)) || (rc = behavior(t, o, TB_ISOLATED, &b, err)))
+		if ((rc = add_pre(t, TP_SPLIT, &st, err)) ||
+		    (rc = behavior(t, o, TB_ISOLATED, &b, err)))
 			return rc;
 		st->behavior = b;
 		st->invert = flag(o, "invert", false);
-		return pattern(t, json_object_get(o, "pattern"), &st->re, &st->str, &st->n_str, "Split",
-			       err);
+		return pattern(t, json_object_get(o, "pattern"), &st->re, &st->str, &st->n_str,
+			       "Split", err);
 	}
 	if (!strcmp(type, "Metaspace")) {
 		if ((rc = add_pre(t, TP_METASPACE, &st, err)))
@@ -278,7 +283,8 @@ static int load_pre(pv_tokenizer *t, json_t *o, int depth, pv_err *err)
 		const char *rep = json_is_string(r) ? json_string_value(r) : "\xE2\x96\x81";
 		st->n_str = strlen(rep);
 		if (!st->n_str)
-			return pv_err_set(err, PV_ECORRUPT, "tokenizer '%s': Metaspace replacement is empty",
+			return pv_err_set(err, PV_ECORRUPT,
+					  "tokenizer '%s': Metaspace replacement is empty",
 					  t->path);
 		if (!(st->str = dup_n(rep, st->n_str)))
 			return pv_err_set(err, PV_ENOMEM, "out of memory");
@@ -292,19 +298,20 @@ static int load_pre(pv_tokenizer *t, json_t *o, int depth, pv_err *err)
 		else if (!strcmp(ps, "never"))
 			st->prepend = 0;
 		else
-			return pv_err_set(err, PV_EUNSUPPORTED,
-					  "tokenizer '%s': Metaspace prepend_scheme '%s' is not supported",
-					  t->path, ps);
+			return pv_err_set(
+			    err, PV_EUNSUPPORTED,
+			    "tokenizer '%s': Metaspace prepend_scheme '%s' is not supported",
+			    t->path, ps);
 		st->split = flag(o, "split", true);
 		return 0;
 	}
 	if (!strcmp(type, "Digits"))
-		return add_split(t, "\\p{N}", flag(o, "individual_digits", false) ? TB_ISOLATED
-										  : TB_CONTIGUOUS,
+		return add_split(t, "\\p{N}",
+				 flag(o, "individual_digits", false) ? TB_ISOLATED : TB_CONTIGUOUS,
 				 false, "Digits", err);
 	if (!strcmp(type, "Whitespace"))
-		return add_split(t, "[" WORD_CLASS "]+|[^" WORD_CLASS WS_CLASS "]+", TB_REMOVED, true,
-				 "Whitespace", err);
+		return add_split(t, "[" WORD_CLASS "]+|[^" WORD_CLASS WS_CLASS "]+", TB_REMOVED,
+				 true, "Whitespace", err);
 	if (!strcmp(type, "WhitespaceSplit"))
 		return add_split(t, WS_CLASS, TB_REMOVED, false, "WhitespaceSplit", err);
 	if (!strcmp(type, "Punctuation")) {
@@ -337,7 +344,7 @@ static int vocab_put(pv_tokenizer *t, const char *s, size_t n, int64_t id, pv_er
 	if (v->bytes.len + n > UINT32_MAX)
 		return pv_err_set(err, PV_ELIMIT, "tokenizer '%s': vocabulary larger than 4 GiB",
 				  t->path);
-	v->slots[j] = (struct tok_vslot){ h, (uint32_t)v->bytes.len, (uint32_t)n, id };
+	v->slots[j] = (struct tok_vslot){h, (uint32_t)v->bytes.len, (uint32_t)n, id};
 	v->n_used++;
 	return pv_buf_append(&v->bytes, s, n, err);
 }
@@ -366,8 +373,9 @@ static int load_vocab(pv_tokenizer *t, json_t *vocab, pv_err *err)
 	{
 		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
 		    json_integer_value(v) > INT32_MAX)
-			return pv_err_set(err, PV_ECORRUPT, "tokenizer '%s': vocab entry '%.40s' has no id",
-					  t->path, key);
+			return pv_err_set(err, PV_ECORRUPT,
+					  "tokenizer '%s': vocab entry '%.40s' has no id", t->path,
+					  key);
 		int rc = vocab_put(t, key, klen, json_integer_value(v), err);
 		if (rc)
 			return rc;
@@ -394,42 +402,48 @@ static int load_merges(pv_tokenizer *t, json_t *merges, pv_err *err)
 			const char *s = json_string_value(v);
 			const char *sp = strchr(s, ' ');
 			if (!sp)
-				return pv_err_set(err, PV_ECORRUPT, "tokenizer '%s': merge %zu '%.40s' is not 'A B'",
+				return pv_err_set(err, PV_ECORRUPT,
+						  "tokenizer '%s': merge %zu '%.40s' is not 'A B'",
 						  t->path, i, s);
-			a = s, la = (size_t)(sp - s), b = sp + 1, lb = json_string_length(v) - la - 1;
+			a = s, la = (size_t)(sp - s), b = sp + 1,
+			lb = json_string_length(v) - la - 1;
 		} else if (json_is_array(v) && json_array_size(v) == 2 &&
-			   json_is_string(json_array_get(v, 0)) && json_is_string(json_array_get(v, 1))) {
+			   json_is_string(json_array_get(v, 0)) &&
+			   json_is_string(json_array_get(v, 1))) {
 			a = json_string_value(json_array_get(v, 0));
 			b = json_string_value(json_array_get(v, 1));
 			la = json_string_length(json_array_get(v, 0));
 			lb = json_string_length(json_array_get(v, 1));
 		} else {
 			return pv_err_set(err, PV_ECORRUPT,
-					  "tokenizer '%s': merge %zu is neither 'A B' nor [A, B]", t->path, i);
+					  "tokenizer '%s': merge %zu is neither 'A B' nor [A, B]",
+					  t->path, i);
 		}
 		if (la > TOK_MAX_TOKEN || lb > TOK_MAX_TOKEN)
-			return pv_err_set(err, PV_ELIMIT, "tokenizer '%s': merge %zu is longer than %d bytes",
+			return pv_err_set(err, PV_ELIMIT,
+					  "tokenizer '%s': merge %zu is longer than %d bytes",
 					  t->path, i, TOK_MAX_TOKEN);
 		/* the merged token drops the second part's continuing_subword_prefix */
 		size_t skip = t->prefix && lb >= t->n_prefix && !memcmp(b, t->prefix, t->n_prefix)
-				      ? t->n_prefix
-				      : 0;
+				  ? t->n_prefix
+				  : 0;
 		memcpy(ab, a, la);
 		memcpy(ab + la, b + skip, lb - skip);
-		int64_t ia = pv_tok_vocab_get(&t->vocab, a, la), ib = pv_tok_vocab_get(&t->vocab, b, lb);
+		int64_t ia = pv_tok_vocab_get(&t->vocab, a, la),
+			ib = pv_tok_vocab_get(&t->vocab, b, lb);
 		int64_t iab = pv_tok_vocab_get(&t->vocab, ab, la + lb - skip);
 		if (ia < 0 || ib < 0 || iab < 0)
-			return pv_err_set(err, PV_ECORRUPT,
-					  "tokenizer '%s': merge %zu ('%.*s' + '%.*s') is not in the vocabulary",
-					  t->path, i, (int)(la > 40 ? 40 : la), a, (int)(lb > 40 ? 40 : lb),
-					  b);
+			return pv_err_set(
+			    err, PV_ECORRUPT,
+			    "tokenizer '%s': merge %zu ('%.*s' + '%.*s') is not in the vocabulary",
+			    t->path, i, (int)(la > 40 ? 40 : la), a, (int)(lb > 40 ? 40 : lb), b);
 		uint64_t key = ((uint64_t)(ia + 1) << 32) | (uint64_t)(ib + 1);
 		uint64_t h = key * 0x9E3779B97F4A7C15ULL;
 		size_t j = (size_t)(h >> 17) & (t->merges.n_slots - 1);
 		while (t->merges.slots[j].key && t->merges.slots[j].key != key)
 			j = (j + 1) & (t->merges.n_slots - 1);
 		if (!t->merges.slots[j].key) { /* the first rank of a pair wins */
-			t->merges.slots[j] = (struct tok_mslot){ key, (int64_t)i, iab };
+			t->merges.slots[j] = (struct tok_mslot){key, (int64_t)i, iab};
 			t->merges.n_used++;
 		}
 	}
@@ -463,13 +477,14 @@ static int load_model(pv_tokenizer *t, json_t *model, pv_err *err)
 				  type ? type : "?");
 	json_t *dropout = json_object_get(model, "dropout");
 	if (json_is_number(dropout) && json_number_value(dropout) > 0)
-		return pv_err_set(err, PV_EUNSUPPORTED,
-				  "tokenizer '%s': BPE dropout is not supported (the count would be random)",
-				  t->path);
+		return pv_err_set(
+		    err, PV_EUNSUPPORTED,
+		    "tokenizer '%s': BPE dropout is not supported (the count would be random)",
+		    t->path);
 	if (!json_is_object(vocab) || !json_is_array(merges))
-		return pv_err_set(err, PV_ECORRUPT,
-				  "tokenizer '%s': model needs a 'vocab' object and a 'merges' list",
-				  t->path);
+		return pv_err_set(
+		    err, PV_ECORRUPT,
+		    "tokenizer '%s': model needs a 'vocab' object and a 'merges' list", t->path);
 	if (json_object_size(vocab) > PV_TOKENIZER_MAX_VOCAB ||
 	    json_array_size(merges) > PV_TOKENIZER_MAX_VOCAB)
 		return pv_err_set(err, PV_ELIMIT, "tokenizer '%s': more than %d tokens or merges",
@@ -485,7 +500,8 @@ static int load_model(pv_tokenizer *t, json_t *model, pv_err *err)
 	t->unk_id = -1;
 	json_t *unk = json_object_get(model, "unk_token");
 	if (json_is_string(unk))
-		t->unk_id = pv_tok_vocab_get(&t->vocab, json_string_value(unk), json_string_length(unk));
+		t->unk_id =
+		    pv_tok_vocab_get(&t->vocab, json_string_value(unk), json_string_length(unk));
 	for (unsigned b = 0; b < 256; b++) {
 		char name[8];
 		snprintf(name, sizeof name, "<0x%02X>", b);
@@ -509,8 +525,8 @@ static int load_added(pv_tokenizer *t, json_t *list, pv_err *err)
 {
 	size_t n = json_array_size(list);
 	if (n > TOK_MAX_ADDED)
-		return pv_err_set(err, PV_ELIMIT, "tokenizer '%s': more than %d added tokens", t->path,
-				  TOK_MAX_ADDED);
+		return pv_err_set(err, PV_ELIMIT, "tokenizer '%s': more than %d added tokens",
+				  t->path, TOK_MAX_ADDED);
 	t->added = calloc(n ? n : 1, sizeof *t->added);
 	t->by_first = calloc(n ? n : 1, sizeof *t->by_first);
 	if (!t->added || !t->by_first)
@@ -521,8 +537,9 @@ static int load_added(pv_tokenizer *t, json_t *list, pv_err *err)
 	{
 		json_t *c = json_object_get(v, "content");
 		if (!json_is_string(c) || !json_string_length(c))
-			return pv_err_set(err, PV_ECORRUPT, "tokenizer '%s': added token %zu has no content",
-					  t->path, i);
+			return pv_err_set(err, PV_ECORRUPT,
+					  "tokenizer '%s': added token %zu has no content", t->path,
+					  i);
 		tok_added *ad = &t->added[t->n_added];
 		bool special = flag(v, "special", false);
 		ad->normalized = flag(v, "normalized", !special) && t->n_norms;
@@ -539,7 +556,8 @@ static int load_added(pv_tokenizer *t, json_t *list, pv_err *err)
 				continue;
 		}
 		if (len > TOK_MAX_TOKEN)
-			return pv_err_set(err, PV_ELIMIT, "tokenizer '%s': added token %zu is longer than %d bytes",
+			return pv_err_set(err, PV_ELIMIT,
+					  "tokenizer '%s': added token %zu is longer than %d bytes",
 					  t->path, i, TOK_MAX_TOKEN);
 		if (!(ad->content = dup_n(s, len)))
 			return pv_err_set(err, PV_ENOMEM, "out of memory");
@@ -587,7 +605,8 @@ static int64_t template_tokens(json_t *p, int depth)
 				continue;
 			/* a special token may stand for several ids */
 			const char *id = json_string_value(json_object_get(st, "id"));
-			json_t *ids = id ? json_object_get(json_object_get(specials, id), "ids") : NULL;
+			json_t *ids =
+			    id ? json_object_get(json_object_get(specials, id), "ids") : NULL;
 			n += json_is_array(ids) ? (int64_t)json_array_size(ids) : 1;
 		}
 		return n;
@@ -612,14 +631,14 @@ int pv_tok_load_json(pv_tokenizer *t, const char *path, pv_err *err)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f)
-		return pv_err_set(err, errno == ENOENT ? PV_ENOTFOUND : PV_EIO, "tokenizer '%s': %s",
-				  path, strerror(errno));
+		return pv_err_set(err, errno == ENOENT ? PV_ENOTFOUND : PV_EIO,
+				  "tokenizer '%s': %s", path, strerror(errno));
 	if (fseek(f, 0, SEEK_END) == 0) {
 		long sz = ftell(f);
 		if (sz > 0 && (size_t)sz > PV_TOKENIZER_MAX_BYTES) {
 			fclose(f);
-			return pv_err_set(err, PV_ELIMIT, "tokenizer '%s' is larger than %zu bytes", path,
-					  PV_TOKENIZER_MAX_BYTES);
+			return pv_err_set(err, PV_ELIMIT, "tokenizer '%s' is larger than %zu bytes",
+					  path, PV_TOKENIZER_MAX_BYTES);
 		}
 		rewind(f);
 	}
@@ -627,7 +646,8 @@ int pv_tok_load_json(pv_tokenizer *t, const char *path, pv_err *err)
 	json_t *root = json_loadf(f, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
 	fclose(f);
 	if (!root)
-		return pv_err_set(err, PV_EINVAL, "tokenizer '%s': line %d: %s", path, je.line, je.text);
+		return pv_err_set(err, PV_EINVAL, "tokenizer '%s': line %d: %s", path, je.line,
+				  je.text);
 	int rc;
 	if (!json_is_object(root))
 		rc = pv_err_set(err, PV_ECORRUPT, "tokenizer '%s': not a JSON object", path);
@@ -659,8 +679,8 @@ int pv_tokenizer_load(const char *path, pv_tokenizer **out, pv_err *err)
 	t->unk_id = -1;
 	/* the match data first: normalizing the added tokens uses it */
 	int rc = (t->md = pcre2_match_data_create(1, NULL))
-			 ? pv_tok_load_json(t, path, err)
-			 : pv_err_set(err, PV_ENOMEM, "out of memory");
+		     ? pv_tok_load_json(t, path, err)
+		     : pv_err_set(err, PV_ENOMEM, "out of memory");
 	if (rc) {
 		pv_tokenizer_free(t);
 		return rc;
