@@ -25,6 +25,8 @@
  * (the tokenizers crate caches words shorter than 256 bytes too). */
 #define TOK_CACHE_MAX 1000000
 #define TOK_CACHE_LEN 256
+/* Pieces longer than this are cut where no merge reaches across. */
+#define TOK_CUT_MIN 32
 /* Symbols of one piece: the merge heap's positions are int32. */
 #define TOK_PIECE_MAX ((size_t)1 << 30)
 
@@ -766,7 +768,68 @@ static int64_t bpe_count(pv_tokenizer *t, const char *w, size_t n)
 	return (int64_t)alive;
 }
 
+unsigned pv_tok_cp_first(const char *s, size_t n)
+{
+	size_t l;
+	(void)n;
+	return cp_at((const unsigned char *)s, 0, &l);
+}
+
+unsigned pv_tok_cp_last(const char *s, size_t n)
+{
+	size_t l;
+	return cp_before((const unsigned char *)s, n, &l);
+}
+
+static int64_t cached_count(pv_tokenizer *t, const char *w, size_t n);
+
+/* Whether the BPE can never join the characters x and y: no merge a + b
+ * has a ending in x and b starting with y, and fuse_unk does not join
+ * them as one <unk> (one of them is a token). */
+static bool cut_between(pv_tokenizer *t, const char *x, size_t lx, const char *y, size_t ly)
+{
+	size_t l;
+	unsigned a = cp_at((const unsigned char *)x, 0, &l),
+		 b = cp_at((const unsigned char *)y, 0, &l);
+	if (merge_get(&t->cross, a, b))
+		return false;
+	if (t->fuse_unk && t->unk_id >= 0 && pv_tok_vocab_get(&t->vocab, x, lx) < 0 &&
+	    pv_tok_vocab_get(&t->vocab, y, ly) < 0)
+		return false;
+	return true;
+}
+
+/* The count of a piece: long ones are cut where no merge can reach
+ * across (Llama 2 and Gemma have no pre-tokenizer: a whole text is one
+ * piece, but no merge joins a letter to a following U+2581), so the parts
+ * are short and cached; the merges inside each part are the ones the whole
+ * piece would get. */
 static int64_t model_count(pv_tokenizer *t, const char *w, size_t n)
+{
+	if (!t->can_cut || n <= TOK_CUT_MIN)
+		return cached_count(t, w, n);
+	const unsigned char *u = (const unsigned char *)w;
+	int64_t total = 0;
+	size_t start = 0, prev = 0, lp;
+	cp_at(u, 0, &lp);
+	for (size_t i = lp; i < n;) {
+		size_t l;
+		cp_at(u, i, &l);
+		if (cut_between(t, w + prev, i - prev, w + i, l)) {
+			int64_t c = cached_count(t, w + start, i - start);
+			if (c < 0)
+				return -1;
+			total += c;
+			start = i;
+		}
+		prev = i;
+		i += l;
+	}
+	int64_t c = cached_count(t, w + start, n - start);
+	return c < 0 ? -1 : total + c;
+}
+
+static int64_t cached_count(pv_tokenizer *t, const char *w, size_t n)
 {
 	if (n > TOK_CACHE_LEN)
 		return bpe_count(t, w, n);
@@ -897,6 +960,7 @@ void pv_tokenizer_free(pv_tokenizer *t)
 	free(t->vocab.slots);
 	pv_buf_release(&t->vocab.bytes);
 	free(t->merges.slots);
+	free(t->cross.slots);
 	free(t->prefix);
 	free(t->suffix);
 	for (size_t k = 0; k < t->n_added; k++)

@@ -98,6 +98,12 @@ struct pv_tokenizer {
 	size_t n_pres;
 	tok_vocab vocab;
 	tok_merges merges;
+	/* (last code point of a, first of b) of every merge a + b, as ids in
+	 * a tok_merges: a piece may be cut between two characters no merge
+	 * joins, when can_cut (no ignore_merges, prefix, suffix, or merge of
+	 * an <unk> or <0xNN> token), and the parts counted on their own */
+	tok_merges cross;
+	bool can_cut;
 	int64_t unk_id; /* -1: no unk_token */
 	bool byte_fallback, fuse_unk, ignore_merges;
 	char *prefix, *suffix; /* continuing_subword_prefix, end_of_word_suffix; NULL when none */
@@ -145,6 +151,10 @@ struct pv_tokenizer {
 
 /* Vocabulary lookups: the id, or -1. */
 int64_t pv_tok_vocab_get(const tok_vocab *v, const char *s, size_t n);
+
+/* The first and the last code point of non-empty well-formed UTF-8. */
+unsigned pv_tok_cp_first(const char *s, size_t n);
+unsigned pv_tok_cp_last(const char *s, size_t n);
 
 /* Applies the normalizer steps to s[0..n): *out points at the result,
  * which lives in t->n1 or t->n2 (or is s itself without steps). */

@@ -383,13 +383,35 @@ static int load_vocab(pv_tokenizer *t, json_t *vocab, pv_err *err)
 	return pv_buf_reserve(&t->vocab.bytes, 1, err);
 }
 
+/* Adds the pair (a, b) to a set sized for it (rank and id unused). */
+static void pair_put(tok_merges *m, unsigned a, unsigned b)
+{
+	uint64_t key = ((uint64_t)a + 1) << 32 | ((uint64_t)b + 1);
+	uint64_t h = key * 0x9E3779B97F4A7C15ULL;
+	size_t j = (size_t)(h >> 17) & (m->n_slots - 1);
+	while (m->slots[j].key && m->slots[j].key != key)
+		j = (j + 1) & (m->n_slots - 1);
+	if (!m->slots[j].key) {
+		m->slots[j] = (struct tok_mslot){key, 0, 0};
+		m->n_used++;
+	}
+}
+
+static bool is_byte_token(const char *s, size_t n)
+{
+	return n == 6 && !memcmp(s, "<0x", 3) && s[5] == '>';
+}
+
 static int load_merges(pv_tokenizer *t, json_t *merges, pv_err *err)
 {
 	size_t n = json_array_size(merges);
 	t->merges.n_slots = pow2_above(n);
 	t->merges.slots = calloc(t->merges.n_slots, sizeof *t->merges.slots);
-	if (!t->merges.slots)
+	t->cross.n_slots = t->merges.n_slots;
+	t->cross.slots = calloc(t->cross.n_slots, sizeof *t->cross.slots);
+	if (!t->merges.slots || !t->cross.slots)
 		return pv_err_set(err, PV_ENOMEM, "out of memory");
+	t->can_cut = true;
 	char ab[2 * TOK_MAX_TOKEN];
 	size_t i;
 	json_t *v;
@@ -446,6 +468,13 @@ static int load_merges(pv_tokenizer *t, json_t *merges, pv_err *err)
 			t->merges.slots[j] = (struct tok_mslot){key, (int64_t)i, iab};
 			t->merges.n_used++;
 		}
+		if (la && lb)
+			pair_put(&t->cross, pv_tok_cp_last(a, la), pv_tok_cp_first(b, lb));
+		/* a merge of <unk> or of a byte token joins what no character
+		 * pair shows */
+		if (ia == t->unk_id || ib == t->unk_id || is_byte_token(a, la) ||
+		    is_byte_token(b, lb))
+			t->can_cut = false;
 	}
 	return 0;
 }
@@ -492,7 +521,7 @@ static int load_model(pv_tokenizer *t, json_t *model, pv_err *err)
 	int rc;
 	if ((rc = opt_str(t, model, "continuing_subword_prefix", &t->prefix, &t->n_prefix, err)) ||
 	    (rc = opt_str(t, model, "end_of_word_suffix", &t->suffix, &t->n_suffix, err)) ||
-	    (rc = load_vocab(t, vocab, err)) || (rc = load_merges(t, merges, err)))
+	    (rc = load_vocab(t, vocab, err)))
 		return rc;
 	t->byte_fallback = flag(model, "byte_fallback", false);
 	t->fuse_unk = flag(model, "fuse_unk", false);
@@ -507,6 +536,12 @@ static int load_model(pv_tokenizer *t, json_t *model, pv_err *err)
 		snprintf(name, sizeof name, "<0x%02X>", b);
 		t->byte_ids[b] = pv_tok_vocab_get(&t->vocab, name, 6);
 	}
+	if ((rc = load_merges(t, merges, err)))
+		return rc;
+	/* ignore_merges looks the whole piece up; a prefix or suffix makes a
+	 * symbol depend on where the piece starts and ends */
+	if (t->ignore_merges || t->prefix || t->suffix)
+		t->can_cut = false;
 	return 0;
 }
 

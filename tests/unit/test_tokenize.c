@@ -376,6 +376,28 @@ static void test_long(void **state)
 	pv_tokenizer_free(t);
 }
 
+/* Long pieces are cut only where no merge reaches across, and never
+ * between two characters that fuse_unk joins into one <unk>. */
+static void test_cut(void **state)
+{
+	(void)state;
+	static char ab[41], ee[41];
+	for (int i = 0; i < 20; i++) {
+		memcpy(ab + 2 * i, "ab", 2);
+		memcpy(ee + 2 * i, "\xc3\xa9", 2);
+	}
+	ab[40] = ee[40] = '\0';
+	COUNTS("{\"normalizer\": null, \"pre_tokenizer\": null, \"model\": {\"type\": \"BPE\", "
+	       "\"unk_token\": \"<unk>\", \"fuse_unk\": true, \"vocab\": {\"<unk>\": 0, \"a\": 1, "
+	       "\"b\": 2, \"ab\": 3, \"ba\": 4}, \"merges\": [\"a b\"]}}",
+	       {ab, 20}, {ee, 1});
+	/* b + a merges too (after a + b): ab ab ... stays, by rank */
+	COUNTS("{\"normalizer\": null, \"pre_tokenizer\": null, \"model\": {\"type\": \"BPE\", "
+	       "\"vocab\": {\"a\": 1, \"b\": 2, \"ab\": 3, \"ba\": 4}, \"merges\": [\"b a\", "
+	       "\"a b\"]}}",
+	       {ab, 21});
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -383,6 +405,7 @@ int main(void)
 	    cmocka_unit_test(test_normalizers), cmocka_unit_test(test_model),
 	    cmocka_unit_test(test_added),	cmocka_unit_test(test_template),
 	    cmocka_unit_test(test_errors),	cmocka_unit_test(test_long),
+	    cmocka_unit_test(test_cut),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
