@@ -290,6 +290,15 @@ bool pv_ev_prepare(pv_ev_rule *e)
 			set_error(e, &lined, "tokenizer");
 			return false;
 		}
+		if (r->add_special_tokens && pv_tokenizer_template_tokens(e->tok) < 0) {
+			pv_err_set(&err, PV_EUNSUPPORTED,
+				   "line %d: tokenizer '%s': addSpecialTokens: the post_processor is "
+				   "not understood (TemplateProcessing, BertProcessing, "
+				   "RobertaProcessing, ByteLevel and Sequence are)",
+				   r->line, r->tokenizer);
+			set_error(e, &err, "tokenizer");
+			return false;
+		}
 	}
 	return true;
 }
@@ -351,7 +360,10 @@ static int64_t text_len(pv_ev_rule *e, const char *s, size_t n)
 	}
 	switch (e->r->tok_method) {
 	case PV_TOK_BYTES: return pv_tokens_bytes(n);
-	case PV_TOK_TOKENIZER: return pv_tokenizer_count(e->tok, s, n);
+	case PV_TOK_TOKENIZER: {
+		int64_t c = pv_tokenizer_count(e->tok, s, n);
+		return c < 0 || !e->r->add_special_tokens ? c : c + pv_tokenizer_template_tokens(e->tok);
+	}
 	default: return pv_tokens_whitespace(s, n);
 	}
 }

