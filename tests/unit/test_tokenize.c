@@ -398,6 +398,51 @@ static void test_cut(void **state)
 	       {ab, 21});
 }
 
+/* Hostile input: random bytes (mostly invalid UTF-8) count the same twice
+ * and never less than zero; every one-byte change of a tokenizer.json
+ * loads or fails with an error, never a crash (run under ASan by make asan). */
+static void test_hostile(void **state)
+{
+	(void)state;
+	static const char json[] =
+	    "{\"added_tokens\": [{\"id\": 9, \"content\": \"<x>\", \"lstrip\": true}], "
+	    "\"normalizer\": {\"type\": \"Sequence\", \"normalizers\": [{\"type\": \"NFKC\"}, "
+	    "{\"type\": \"Replace\", \"pattern\": {\"Regex\": \"\\\\s+\"}, \"content\": \" \"}]}, "
+	    "\"pre_tokenizer\": {\"type\": \"Sequence\", \"pretokenizers\": [{\"type\": "
+	    "\"Split\", \"pattern\": {\"Regex\": \"\\\\p{L}+|\\\\p{N}\"}, \"behavior\": "
+	    "\"Isolated\"}, {\"type\": \"ByteLevel\", \"use_regex\": false}]}, \"model\": "
+	    "{\"type\": \"BPE\", \"byte_fallback\": true, \"vocab\": {\"a\": 0, \"b\": 1, "
+	    "\"ab\": 2, \"\u0120\": 3}, \"merges\": [\"a b\"]}}";
+	pv_tokenizer *t = must_load(json);
+	uint64_t x = 88172645463325252ULL;
+	char buf[300];
+	for (int i = 0; i < 3000; i++) {
+		size_t n = 0, len = (size_t)(x % sizeof buf);
+		for (; n < len; n++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			buf[n] = (char)(x & 0xFF);
+		}
+		int64_t a = pv_tokenizer_count(t, buf, n), b = pv_tokenizer_count(t, buf, n);
+		assert_true(a >= 0);
+		assert_int_equal(a, b);
+	}
+	pv_tokenizer_free(t);
+	char copy[sizeof json];
+	for (size_t i = 0; i < sizeof json - 1; i++) {
+		memcpy(copy, json, sizeof json);
+		copy[i] = (char)(copy[i] ^ (1 << (i % 7)));
+		pv_tokenizer *u = NULL;
+		pv_err err;
+		if (load(copy, &u, &err) == 0) {
+			assert_true(pv_tokenizer_count(u, "ab <x> a1", 9) >= 0);
+			pv_tokenizer_free(u);
+		} else {
+			assert_null(u);
+			assert_true(err.msg[0] != '\0');
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -405,7 +450,7 @@ int main(void)
 	    cmocka_unit_test(test_normalizers), cmocka_unit_test(test_model),
 	    cmocka_unit_test(test_added),	cmocka_unit_test(test_template),
 	    cmocka_unit_test(test_errors),	cmocka_unit_test(test_long),
-	    cmocka_unit_test(test_cut),
+	    cmocka_unit_test(test_cut),		cmocka_unit_test(test_hostile),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
