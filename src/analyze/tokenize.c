@@ -8,7 +8,8 @@
  * the split patterns) and each piece goes through the BPE model, whose
  * merges are applied by rank with a heap (leftmost first on ties). The
  * count of each short piece is cached. Loading is in tokenizer_json.c.
- * Must not include sql or cli.
+ * Includes base, render (the UTF-8 decoder) and analyze; must not include
+ * sql or cli.
  */
 #include "analyze/tokenize.h"
 
@@ -19,6 +20,7 @@
 #include <xxhash.h>
 
 #include "analyze/tokenize_int.h"
+#include "render/width.h"
 #include "base/banned.h"
 
 /* Cached pieces before the cache starts over, and the longest piece cached
@@ -87,37 +89,11 @@ static int grow(void *pp, size_t *cap, size_t need, size_t elem)
 /* ---- UTF-8 */
 
 /* The length of the well-formed UTF-8 character at s[i], 0 when there is
- * none (overlong forms, surrogates and code points past U+10FFFF are not). */
+ * none (render/width.h's strict decoder). */
 static size_t utf8_len(const unsigned char *s, size_t n, size_t i)
 {
-	unsigned c = s[i];
-	if (c < 0x80)
-		return 1;
-	size_t l;
-	unsigned lo = 0x80, hi = 0xBF;
-	if (c >= 0xC2 && c <= 0xDF)
-		l = 2;
-	else if (c >= 0xE0 && c <= 0xEF) {
-		l = 3;
-		if (c == 0xE0)
-			lo = 0xA0;
-		if (c == 0xED)
-			hi = 0x9F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		l = 4;
-		if (c == 0xF0)
-			lo = 0x90;
-		if (c == 0xF4)
-			hi = 0x8F;
-	} else {
-		return 0;
-	}
-	if (i + l > n || s[i + 1] < lo || s[i + 1] > hi)
-		return 0;
-	for (size_t k = 2; k < l; k++)
-		if ((s[i + k] & 0xC0) != 0x80)
-			return 0;
-	return l;
+	uint32_t cp;
+	return pv_utf8_decode((const char *)s + i, n - i, &cp);
 }
 
 /* Whether s[0..n) is well-formed; else t->in gets a copy with each bad
