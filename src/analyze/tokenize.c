@@ -23,9 +23,11 @@
 #include "render/width.h"
 #include "base/banned.h"
 
-/* Cached pieces before the cache starts over, and the longest piece cached
- * (the tokenizers crate caches words shorter than 256 bytes too). */
+/* Cached pieces (and their bytes) before the cache starts over, and the
+ * longest piece cached (the tokenizers crate caches words shorter than 256
+ * bytes too). */
 #define TOK_CACHE_MAX 1000000
+#define TOK_CACHE_BYTES ((size_t)64 << 20)
 #define TOK_CACHE_LEN 256
 /* Pieces longer than this are cut where no merge reaches across. */
 #define TOK_CUT_MIN 32
@@ -448,30 +450,21 @@ static int piece_add(pv_tokenizer *t, size_t *n, const char *s, size_t len, bool
 }
 
 /* The byte-level alphabet: byte b as a code point, in UTF-8. */
-static const char *byte_utf8(unsigned b, size_t *len)
+static size_t byte_utf8(unsigned b, char out[2])
 {
-	static char tab[256][3];
-	static size_t lens[256];
-	static bool done; /* benign: every thread writes the same bytes */
-	if (!done) {
-		unsigned extra = 0;
-		for (unsigned k = 0; k < 256; k++) {
-			unsigned cp = (k >= 33 && k <= 126) || (k >= 161 && k <= 172) || k >= 174
-					  ? k
-					  : 256 + extra++;
-			if (cp < 0x80) {
-				tab[k][0] = (char)cp;
-				lens[k] = 1;
-			} else {
-				tab[k][0] = (char)(0xC0 | (cp >> 6));
-				tab[k][1] = (char)(0x80 | (cp & 0x3F));
-				lens[k] = 2;
-			}
-		}
-		done = true;
+	/* the printable bytes stand for themselves; the others, in order
+	 * (0-32, 127-160, 173), become U+0100 onwards */
+	unsigned cp = (b >= 33 && b <= 126) || (b >= 161 && b <= 172) || b >= 174 ? b
+		      : b < 33							  ? 256 + b
+		      : b <= 160 ? 256 + 33 + (b - 127)
+				 : 256 + 67;
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
 	}
-	*len = lens[b];
-	return tab[b];
+	out[0] = (char)(0xC0 | (cp >> 6));
+	out[1] = (char)(0x80 | (cp & 0x3F));
+	return 2;
 }
 
 /* One pre-tokenizer step on one piece s[0..n); pieces go to t->pb / t->p2. */
@@ -516,8 +509,8 @@ static int pre_step(pv_tokenizer *t, const tok_pre *st, const char *s, size_t n,
 				return PV_ENOMEM;
 			size_t start = t->p2.len;
 			for (size_t k = 0; k < len; k++) {
-				size_t bl;
-				const char *c = byte_utf8(u[k], &bl);
+				char c[2];
+				size_t bl = byte_utf8(u[k], c);
 				if (pv_buf_append(&t->p2, c, bl, NULL))
 					return PV_ENOMEM;
 			}
@@ -809,7 +802,7 @@ static int64_t cached_count(pv_tokenizer *t, const char *w, size_t n)
 {
 	if (n > TOK_CACHE_LEN)
 		return bpe_count(t, w, n);
-	if (t->cache.n_used >= TOK_CACHE_MAX) {
+	if (t->cache.n_used >= TOK_CACHE_MAX || t->cache.bytes.len >= TOK_CACHE_BYTES) {
 		pv_kset_release(&t->cache);
 		pv_kset_init(&t->cache);
 	}
