@@ -307,26 +307,48 @@ static int norm_step(pv_tokenizer *t, const tok_norm *st, const char *s, size_t 
 	pv_buf_reset(out);
 	int rc = 0;
 	switch (st->kind) {
+	case TN_LOWERCASE:
+		/* character by character, as the crate's lowercase (Rust's
+		 * char::to_lowercase: full mappings, no final-sigma context) */
+		for (size_t i = 0; i < n;) {
+			size_t l;
+			cp_at((const unsigned char *)s, i, &l);
+			if (l == 1) {
+				char c = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] + 32) : s[i];
+				rc = pv_buf_putc(out, c, NULL);
+			} else {
+				uint8_t small[32];
+				size_t len = sizeof small;
+				uint8_t *r =
+				    u8_tolower((const uint8_t *)s + i, l, NULL, NULL, small, &len);
+				if (!r)
+					return PV_ENOMEM;
+				rc = pv_buf_append(out, r, len, NULL);
+				if (r != small)
+					free(r);
+			}
+			if (rc)
+				return PV_ENOMEM;
+			i += l;
+		}
+		return out->data ? 0 : pv_buf_reserve(out, 1, NULL) ? PV_ENOMEM : 0;
 	case TN_NFC:
 	case TN_NFD:
 	case TN_NFKC:
-	case TN_NFKD:
-	case TN_LOWERCASE: {
+	case TN_NFKD: {
 		/* ASCII text is its own NFC, NFD, NFKC and NFKD */
 		size_t i = 0;
 		while (i < n && !((unsigned char)s[i] & 0x80))
 			i++;
-		if (i == n && st->kind != TN_LOWERCASE)
+		if (i == n)
 			return pv_buf_append(out, s, n, NULL) ? PV_ENOMEM : 0;
 		uninorm_t nf = st->kind == TN_NFC    ? UNINORM_NFC
 			       : st->kind == TN_NFD  ? UNINORM_NFD
 			       : st->kind == TN_NFKC ? UNINORM_NFKC
 						     : UNINORM_NFKD;
 		size_t len = 0;
-		uint8_t *r = st->kind == TN_LOWERCASE
-				 ? u8_tolower((const uint8_t *)s, n, NULL, NULL, NULL, &len)
-				 : u8_normalize(nf, (const uint8_t *)s, n, NULL, &len);
-		if (!r && n)
+		uint8_t *r = u8_normalize(nf, (const uint8_t *)s, n, NULL, &len);
+		if (!r)
 			return PV_ENOMEM;
 		rc = pv_buf_append(out, r ? (const char *)r : "", len, NULL) ? PV_ENOMEM : 0;
 		free(r);

@@ -21,7 +21,8 @@
  * single_word (word characters: ASCII letters, digits, '_'). Regexes run
  * on PCRE2 with UTF and UCP (Onig's syntax as tokenizer.json files use
  * it: \p{L}, (?i:...), lookahead). Invalid UTF-8 in a text counts as
- * U+FFFD per bad byte. Anything else (a WordPiece or Unigram model, the
+ * U+FFFD per bad byte. The file's truncation and padding are ignored: the
+ * count is the whole text's. Anything else (a WordPiece or Unigram model, the
  * Precompiled or BertNormalizer normalizer, BPE dropout...) is refused
  * when loading, naming the component.
  * Includes only base and analyze.

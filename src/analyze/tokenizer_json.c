@@ -464,10 +464,10 @@ static int load_merges(pv_tokenizer *t, json_t *merges, pv_err *err)
 		size_t j = (size_t)(h >> 17) & (t->merges.n_slots - 1);
 		while (t->merges.slots[j].key && t->merges.slots[j].key != key)
 			j = (j + 1) & (t->merges.n_slots - 1);
-		if (!t->merges.slots[j].key) { /* the first rank of a pair wins */
-			t->merges.slots[j] = (struct tok_mslot){key, (int64_t)i, iab};
+		/* a pair listed twice keeps its last rank, as the crate's map */
+		if (!t->merges.slots[j].key)
 			t->merges.n_used++;
-		}
+		t->merges.slots[j] = (struct tok_mslot){key, (int64_t)i, iab};
 		if (la && lb)
 			pair_put(&t->cross, pv_tok_cp_last(a, la), pv_tok_cp_first(b, lb));
 		/* a merge of <unk> or of a byte token joins what no character

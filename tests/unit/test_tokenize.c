@@ -182,6 +182,13 @@ static void test_normalizers(void **state)
 	       {"a\xff"
 		"B",
 		2});
+	/* character by character, as Rust's char::to_lowercase: a final
+	 * capital sigma is σ, not ς */
+	COUNTS(
+	    "{\"normalizer\": {\"type\": \"Lowercase\"}, \"pre_tokenizer\": null, \"model\": "
+	    "{\"type\": \"BPE\", \"vocab\": {\"\u03c3\": 0, \"\u03b1\": 1, \"i\": 2}, \"merges\": "
+	    "[]}}",
+	    {"\xce\xa3\xce\x91\xce\xa3", 3}, {"\xc4\xb0", 1});
 	/* NFKC: the ligature fi is f + i */
 	COUNTS("{\"normalizer\": {\"type\": \"NFKC\"}, \"pre_tokenizer\": null, " CHAR_MODEL "}",
 	       {"\xef\xac\x81", 2}, {"e\xcc\x81", 0});
@@ -230,6 +237,11 @@ static void test_model(void **state)
 	    "\"end_of_word_suffix\": \"</w>\", \"vocab\": {\"a\": 0, \"b</w>\": 1, \"ab</w>\": 2, "
 	    "\"b\": 3}, \"merges\": [\"a b</w>\"]}}",
 	    {"ab", 1}, {"ba", 1}); /* b, a</w> unknown and dropped */
+	/* a pair listed twice keeps its last rank: b c (1) before a b (2) */
+	COUNTS("{\"normalizer\": null, \"pre_tokenizer\": null, \"model\": {\"type\": \"BPE\", "
+	       "\"vocab\": {\"a\": 0, \"b\": 1, \"c\": 2, \"ab\": 3, \"bc\": 4, \"abc\": 5}, "
+	       "\"merges\": [\"a b\", \"b c\", \"a b\", \"a bc\"]}}",
+	       {"abc", 1});
 	/* whitespace pre-tokenizers on the character vocabulary */
 	COUNTS(
 	    "{\"normalizer\": null, \"pre_tokenizer\": {\"type\": \"WhitespaceSplit\"}, " CHAR_MODEL
