@@ -543,7 +543,10 @@ static int pre_step(pv_tokenizer *t, const tok_pre *st, const char *s, size_t n,
 	}
 	case TP_METASPACE: {
 		pv_buf_reset(&t->tmp);
+		/* the crate checks after replacing the spaces: a leading space is
+		 * already the replacement */
 		bool pre = (st->prepend == 1 || (st->prepend == 2 && first)) &&
+			   !(n && s[0] == ' ') &&
 			   !(n >= st->n_str && !memcmp(s, st->str, st->n_str));
 		if (pre && pv_buf_append(&t->tmp, st->str, st->n_str, NULL))
 			return PV_ENOMEM;

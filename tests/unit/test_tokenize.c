@@ -141,6 +141,7 @@ static void test_metaspace(void **state)
 	char buf[2048];
 	fill(buf, sizeof buf, pre, "always", "true", META_MODEL("\"fuse_unk\": true, "));
 	COUNTS(buf, {"ab", 1}, {"ab ab", 2}, {"a  b", 4}, /* ▁a ▁ ▁b(2) */
+	       {" ab", 1},				  /* the space is the ▁: no second one */
 	       {"!", 2},				  /* ▁, byte fallback <0x21> */
 	       {"\xc3\xa9", 2},				  /* ▁, <unk>: no <0xC3> */
 	       {"\xc3\xa9\xc3\xa9", 2},			  /* ▁, one fused <unk> */
