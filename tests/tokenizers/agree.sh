@@ -18,11 +18,11 @@ tokcount=$PARQVIEW_BUILD/tools/tokcount
 duckq=$PARQVIEW_BUILD/tools/duckq
 dir=$root/tests/tokenizers
 models="gpt2 llama2 llama3 qwen2_5 gemma"
-plan 30
+plan 34
 
 if [ ! -f "$dir/node_modules/@huggingface/tokenizers/package.json" ]; then
 	echo "# tests/tokenizers/node_modules is missing: run scripts/bootstrap"
-	for i in $(seq 30); do echo "not ok $i - npm packages"; done
+	for i in $(seq 34); do echo "not ok $i - npm packages"; done
 	exit 1
 fi
 t=$(mktemp -d)
@@ -67,7 +67,9 @@ done
 # variants of the real files with components the five leave out, where the
 # JS port follows the crate: GPT-2 with add_prefix_space (RoBERTa style),
 # Llama 3 without ignore_merges, and Llama 2 as Mistral-style files write
-# it (no normalizer; Metaspace with prepend_scheme first, split false)
+# it (no normalizer; Metaspace with prepend_scheme first, split false),
+# GPT-2 after NFKC and Strip, and Qwen 2.5 with its Split inverted
+# (keeping the matches, Removed)
 variant() { # NAME MODEL JS-EXPRESSION-ON-j
 	mkdir -p "$t/v/$1/models"
 	node -e '
@@ -80,7 +82,9 @@ fs.writeFileSync(process.argv[2], JSON.stringify(j));' \
 variant prefix gpt2 'j.pre_tokenizer.add_prefix_space = true;'
 variant merges llama3 'j.model.ignore_merges = false;'
 variant metaspace llama2 'j.normalizer = null; j.pre_tokenizer = {type: "Metaspace", replacement: "\u2581", prepend_scheme: "first", split: false};'
-for v in prefix merges metaspace; do
+variant nfkc gpt2 'j.normalizer = {type: "Sequence", normalizers: [{type: "NFKC"}, {type: "Strip", strip_left: true, strip_right: true}]};'
+variant invert qwen2_5 'j.pre_tokenizer.pretokenizers[0].invert = true; j.pre_tokenizer.pretokenizers[0].behavior = "Removed";'
+for v in prefix merges metaspace nfkc invert; do
 	d=$t/v/$v/models
 	for set in texts rand; do
 		node "$dir/oracle.mjs" "$d" <"$t/$set.jsonl" >"$t/js" 2>"$t/js.err"
