@@ -95,7 +95,7 @@ typedef enum pv_len_unit {
 typedef enum pv_tok_method {
 	PV_TOK_WHITESPACE = 0, /* runs of non-whitespace */
 	PV_TOK_BYTES,          /* ceil(bytes / 4) */
-	PV_TOK_TOKENIZER       /* a Hugging Face tokenizer.json byte-level BPE */
+	PV_TOK_TOKENIZER       /* a Hugging Face tokenizer.json BPE (analyze/tokenize.h) */
 } pv_tok_method;
 
 /* Where a second dataset comes from: a server of the contract or a path. */
@@ -130,6 +130,7 @@ typedef struct pv_rule {
 	pv_len_unit len_unit;
 	pv_tok_method tok_method;
 	const char *tokenizer;    /* path of tokenizer.json, resolved */
+	bool add_special_tokens;  /* tokenizer: count the post-processor's BOS etc. too */
 	pv_dataref other;         /* rowCountRatio upstream, joinCoverage reference */
 	const char *other_column; /* joinCoverage: the key column in the reference */
 	double min_share, max_ratio;   /* classBalance; 0: no bound */

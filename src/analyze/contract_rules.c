@@ -283,6 +283,19 @@ bool pv_ev_prepare(pv_ev_rule *e)
 	}
 	if (r->kind == PV_RULE_MAX_TEXT_LENGTH && r->tok_method == PV_TOK_TOKENIZER) {
 		if (pv_tokenizer_load(r->tokenizer, &e->tok, &err)) {
+			/* the contract line, so the rule is found in a long contract */
+			pv_err lined;
+			pv_err_clear(&lined);
+			pv_err_set(&lined, err.code, "line %d: %s", r->line, err.msg);
+			set_error(e, &lined, "tokenizer");
+			return false;
+		}
+		if (r->add_special_tokens && pv_tokenizer_template_tokens(e->tok) < 0) {
+			pv_err_set(&err, PV_EUNSUPPORTED,
+				   "line %d: tokenizer '%s': addSpecialTokens: the post_processor is "
+				   "not understood (TemplateProcessing, BertProcessing, "
+				   "RobertaProcessing, ByteLevel and Sequence are)",
+				   r->line, r->tokenizer);
 			set_error(e, &err, "tokenizer");
 			return false;
 		}
@@ -347,7 +360,10 @@ static int64_t text_len(pv_ev_rule *e, const char *s, size_t n)
 	}
 	switch (e->r->tok_method) {
 	case PV_TOK_BYTES: return pv_tokens_bytes(n);
-	case PV_TOK_TOKENIZER: return pv_tokenizer_count(e->tok, s, n);
+	case PV_TOK_TOKENIZER: {
+		int64_t c = pv_tokenizer_count(e->tok, s, n);
+		return c < 0 || !e->r->add_special_tokens ? c : c + pv_tokenizer_template_tokens(e->tok);
+	}
 	default: return pv_tokens_whitespace(s, n);
 	}
 }
@@ -478,7 +494,13 @@ static void feed_rows(pv_ev_rule *e, const pv_ev_batch *b, pv_err *err)
 			int64_t l = r->kind == PV_RULE_LENGTH ? pv_utf8_chars((const char *)p, len)
 							      : text_len(e, (const char *)p, len);
 			if (l < 0) {
-				pv_err_set(err, PV_ENOMEM, "out of memory");
+				if (e->tok)
+					pv_err_set(err, PV_ELIMIT,
+						   "line %d: tokenizer '%s': counting a text failed (out of "
+						   "memory or PCRE2's match limit)",
+						   r->line, r->tokenizer);
+				else
+					pv_err_set(err, PV_ENOMEM, "out of memory");
 				return;
 			}
 			if ((double)l > e->max_seen || e->max_row < 0) {

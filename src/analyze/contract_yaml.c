@@ -401,8 +401,12 @@ static int parse_custom(yctx *y, pv_rule *r, const yaml_node_t *q, const yaml_no
 		if (!has)
 			return yfail(y, impl, "expected a 'max' field for maxTextLength");
 		if (get_str(y, impl, "unit", false, &unit) || get_str(y, impl, "tokens", false, &tok) ||
-		    get_str(y, impl, "tokenizer", false, &r->tokenizer))
+		    get_str(y, impl, "tokenizer", false, &r->tokenizer) ||
+		    get_bool(y, impl, "addSpecialTokens", &r->add_special_tokens))
 			return PV_EINVAL;
+		if (r->add_special_tokens && !r->tokenizer)
+			return yfail(y, yget(y, impl, "addSpecialTokens"),
+				     "expected 'tokenizer' with 'addSpecialTokens'");
 		if (!strcmp(unit, "chars") || !strcmp(unit, "characters"))
 			r->len_unit = PV_LEN_CHARS;
 		else if (!strcmp(unit, "bytes"))
