@@ -32,6 +32,8 @@
  * sample) reads about the pages it needs, one that keeps going soon reads
  * 1 MiB at a time. */
 #define READAHEAD ((size_t)1 << 20)
+/* Pages a read takes whole stream only from this many times stream_min. */
+#define WHOLE_FACTOR ((size_t)4)
 /* Values decoded per decoder call on the converting paths. */
 #define BATCH 1024
 /* The widest decoded value (a pv_bytes_view, or INT96's 12 bytes). */
@@ -259,6 +261,8 @@ struct pv_chunk {
 
 	int64_t row;         /* the row the next read starts at */
 	bool positioned;     /* the page state matches row */
+	int64_t read_left;   /* rows the read in progress still wants (0 outside
+	                      * pv_chunk_read's page loads) */
 };
 
 /* PV_CHUNK_STREAM_MIN, or PARQVIEW_STREAM_MIN when set to a number. */
@@ -995,6 +999,13 @@ static int load_page_inner(pv_chunk *c, size_t idx, size_t want, pv_err *err)
 	bool stream = !c->verify_crc && c->cm->codec != PV_CODEC_UNCOMPRESSED &&
 		      !pv_codec_stream_whole(c->cm->codec) && ulen >= c->stream_min &&
 		      (!v2 || h->data_page_header_v2.is_compressed);
+	/* A page the read in progress takes whole gains nothing from a window
+	 * and streaming costs (a codec stream per page, its copies): below
+	 * WHOLE_FACTOR * stream_min it is decompressed at once. Its rows are
+	 * at most its levels when the directory does not know them. */
+	if (stream && c->read_left > 0 && ulen / WHOLE_FACTOR < c->stream_min &&
+	    (e->n_rows >= 0 ? e->n_rows : n) <= c->read_left)
+		stream = false;
 	if ((rc = levels_room(c, n, err)))
 		return rc;
 	c->cur_v2 = v2;
@@ -1663,7 +1674,10 @@ int pv_chunk_read(pv_chunk *c, int64_t n_rows, pv_colbuf *out, pv_err *err)
 			if (left == 0 && !may_continue(c))
 				break;
 			bool eof;
-			if ((rc = next_page(c, &eof, err)))
+			c->read_left = left;
+			rc = next_page(c, &eof, err);
+			c->read_left = 0;
+			if (rc)
 				goto fail;
 			if (eof) {
 				if (left > 0) {
