@@ -545,6 +545,7 @@ static int start_stream(pv_chunk *c, int64_t off, size_t src_len, size_t dst_len
 	if (rc)
 		return rc;
 	c->streaming = true;
+	c->stats.pages_streamed++;
 	c->in_off = off;
 	c->in_end = off + (int64_t)src_len;
 	c->sw_total = dst_len;

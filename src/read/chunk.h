@@ -164,6 +164,7 @@ typedef struct pv_chunk_opts {
 typedef struct pv_chunk_stats {
 	int64_t pages_loaded;      /* data pages fetched (and decompressed) */
 	int64_t pages_decoded;     /* data pages whose values were decoded (partly or whole) */
+	int64_t pages_streamed;    /* data pages read through a window ("Streaming") */
 	int64_t headers_walked;    /* headers parsed by seeks without loading the page */
 	int64_t values_skipped;    /* values passed over with a decoder's skip */
 	int64_t dict_loads;        /* dictionary pages decoded */
