@@ -1624,26 +1624,33 @@ static bool may_continue(const pv_chunk *c)
 	return c->max_rep > 0 && c->cur >= 0 && !c->cur_v2 && !c->dir_from_oi;
 }
 
-/* The most bytes presize reserves for one buffer. */
+/* The most bytes presize reserves for one buffer, and what it assumes at
+ * most per row: string bytes, and levels of a nested column. */
 #define PRESIZE_MAX ((size_t)128 << 20)
+#define PRESIZE_ROW_BYTES 4096.0
+#define PRESIZE_ROW_LEVELS 64.0
 
-static size_t presize_clamp(double v)
+static size_t presize_clamp(double v, double most)
 {
+	if (v > most)
+		v = most;
 	return v <= 0 ? 0 : v >= (double)PRESIZE_MAX ? PRESIZE_MAX : (size_t)v;
 }
 
 /* Room up front, in an empty out, for a read of n_rows rows, estimated
  * from the footer's sizes for the chunk: filled page by page, the
  * buffers would otherwise grow (and copy themselves) a dozen times per
- * batch. Only a hint: capped, footer sizes are not trusted, and a
- * failure is ignored (the reserves on the way report what matters). */
+ * batch. Only a hint: footer sizes are not trusted, so it is capped per
+ * row and per buffer, and a failure is ignored (the reserves on the way
+ * report what matters). */
 static void presize(pv_chunk *c, int64_t n_rows, pv_colbuf *out)
 {
 	if (n_rows <= 0 || c->rg_rows <= 0 || out->n_levels > 0 || out->values_len > 0)
 		return;
 	double share = n_rows >= c->rg_rows ? 1.0 : (double)n_rows / (double)c->rg_rows;
 	bool has_def = c->max_def > 0, has_rep = c->max_rep > 0;
-	size_t levels = has_rep ? presize_clamp((double)c->cm->num_values * share)
+	size_t levels = has_rep ? presize_clamp((double)c->cm->num_values * share,
+						(double)n_rows * PRESIZE_ROW_LEVELS)
 				: (size_t)n_rows;
 	if (levels > PRESIZE_MAX / sizeof(int32_t))
 		levels = PRESIZE_MAX / sizeof(int32_t);
@@ -1653,7 +1660,8 @@ static void presize(pv_chunk *c, int64_t n_rows, pv_colbuf *out)
 		offsets_reserve(out, levels, NULL);
 		/* PLAIN bytes with their 4-byte lengths and the levels: a little
 		 * more than the values need */
-		size_t bytes = presize_clamp((double)c->cm->total_uncompressed_size * share);
+		size_t bytes = presize_clamp((double)c->cm->total_uncompressed_size * share,
+					     (double)n_rows * PRESIZE_ROW_BYTES);
 		if (bytes > 0 && bytes <= out->cap)
 			values_reserve(out, bytes, NULL);
 	} else if (c->lt.width > 0 && levels <= PRESIZE_MAX / c->lt.width) {

@@ -95,7 +95,8 @@
  * after row group, and batch after batch, reuse memory instead of
  * faulting in fresh pages every time. A read first reserves room in an
  * empty pv_colbuf for its rows, estimated from the footer's sizes for the
- * chunk (capped at 128 MiB per array: only a hint).
+ * chunk (only a hint: at most 4 KiB of strings and 64 levels per row, and
+ * 128 MiB per array).
  *
  * Not thread-safe: one reader, one thread; readers of distinct chunks may
  * share the source across threads. Includes base, format, io, codec,
