@@ -1514,6 +1514,46 @@ static int dec_skip(pv_chunk *c, size_t n, pv_err *err)
 	return 0;
 }
 
+/* PLAIN BYTE_ARRAY: n values copied straight from the page (or window)
+ * into out, with their offsets, in one pass over the lengths
+ * (pv_decoder_copy_binary); room for their bytes and offsets is reserved.
+ * A value the bytes at hand do not hold slides the window, or is
+ * decoded with pv_decoder_get to name the truncation. */
+static int plain_binary(pv_chunk *c, size_t n, pv_colbuf *out, pv_err *err)
+{
+	int rc;
+	bool slid = false;
+	for (size_t done = 0; done < n;) {
+		size_t top = out->values_cap < out->cap ? out->values_cap : out->cap;
+		size_t bytes, need;
+		size_t got = pv_decoder_copy_binary(&c->dec, n - done, out->values + out->values_len,
+						    top - out->values_len,
+						    out->offsets + out->n_values + done, &bytes, &need);
+		out->values_len += bytes;
+		done += got;
+		if (done == n)
+			break;
+		if (need > 0) {
+			if ((rc = values_reserve(out, need, err)))
+				return rc;
+		} else if (c->win_dec && (got > 0 || !slid)) {
+			size_t m;
+			if ((rc = window_fit(c, 1, &m, err)))
+				return rc;
+			slid = true;
+			continue;
+		} else {
+			/* the page ends inside the value: let the decoder say how */
+			pv_bytes_view v;
+			if ((rc = pv_decoder_get(&c->dec, &v, 1, err)))
+				return rc;
+			return pv_err_set(err, PV_EINTERNAL, "plain: a byte array neither copied nor refused");
+		}
+		slid = false;
+	}
+	return 0;
+}
+
 /* Appends the next k values of the page (after the pending skip) to out. */
 static int decode_values(pv_chunk *c, int64_t k, pv_colbuf *out, pv_err *err)
 {
@@ -1551,6 +1591,17 @@ static int decode_values(pv_chunk *c, int64_t k, pv_colbuf *out, pv_err *err)
 		double want = avg * (double)n * 1.0625;
 		if (want > 0 && want < (double)(out->cap - out->values_len))
 			values_reserve(out, (size_t)want, NULL);
+		/* a values buffer even for empty strings: dst is never NULL */
+		if (!out->values && (rc = values_reserve(out, 1, err)))
+			return rc;
+		if (c->encoding == PV_ENC_PLAIN && lt->phys == PV_TYPE_BYTE_ARRAY) {
+			if ((rc = plain_binary(c, n, out, err)))
+				return rc;
+			out->n_values += n;
+			c->pg_vpos += k;
+			c->pg_vtarget += k;
+			return 0;
+		}
 		pv_bytes_view *v = (pv_bytes_view *)(void *)c->tmp;
 		for (size_t done = 0; done < n;) {
 			size_t m = n - done < BATCH ? n - done : BATCH;
