@@ -432,6 +432,26 @@ static void take_offsets(pv_colbuf *col, struct ArrowArray *out)
 	col->offsets_cap = 0;
 }
 
+/* Buffer 1 of out for n fixed-width slots of w bytes: the column's own
+ * values when every slot holds one (*out_vals NULL: nothing to fill),
+ * else a new buffer for the caller to fill, null slots included (zeroed
+ * by the caller rather than by calloc: a cached buffer needs no fresh
+ * pages). -1 when memory runs out. */
+static int fixed_values(pv_colbuf *col, bool dense, int64_t n, size_t w, struct ArrowArray *out,
+			uint8_t **out_vals)
+{
+	*out_vals = NULL;
+	if (dense && col->values)
+		return take_values(col, out, 1);
+	size_t bytes, cap;
+	uint8_t *vals;
+	if (!pv_mul_size((size_t)n, w, &bytes) || !(vals = pv_spare_alloc(bytes, &cap)))
+		return -1;
+	pv_aarray_set_buffer_cap(out, 1, vals, cap);
+	*out_vals = vals;
+	return 0;
+}
+
 /* A leaf where every level is a slot (no repeated ancestor, top-level
  * slots): slot i is level i, so no slot condition is evaluated. */
 static int asm_leaf_flat(pv_colbuf *col, const pv_anode *a, struct ArrowArray *out, pv_err *err)
@@ -494,18 +514,11 @@ static int asm_leaf_flat(pv_colbuf *col, const pv_anode *a, struct ArrowArray *o
 		return 0;
 	}
 	size_t w = lt->width;
-	if (dense && col->values) {
-		if (take_values(col, out, 1))
-			goto nomem;
-		return 0;
-	}
-	size_t bytes, cap;
 	uint8_t *vals;
-	if (!pv_mul_size((size_t)n, w, &bytes) || !(vals = pv_spare_alloc(bytes, &cap)))
+	if (fixed_values(col, dense, n, w, out, &vals))
 		goto nomem;
-	pv_aarray_set_buffer_cap(out, 1, vals, cap);
-	/* null slots are zeroed here rather than by calloc: a cached buffer
-	 * needs no fresh pages */
+	if (!vals)
+		return 0;
 	const uint8_t *src = col->values;
 	size_t k = 0;
 	for (int64_t i = 0; i < n; i++) {
@@ -616,16 +629,11 @@ static int asm_leaf(const asm_ctx *x, const pv_anode *a, int64_t expect, struct 
 		return 0;
 	}
 	size_t w = lt->width;
-	if (dense && col->values) {
-		if (take_values(col, out, 1))
-			goto nomem;
-		return 0;
-	}
-	size_t bytes, cap;
 	uint8_t *vals;
-	if (!pv_mul_size((size_t)n, w, &bytes) || !(vals = pv_spare_alloc(bytes, &cap)))
+	if (fixed_values(col, dense, n, w, out, &vals))
 		goto nomem;
-	pv_aarray_set_buffer_cap(out, 1, vals, cap);
+	if (!vals)
+		return 0;
 	const uint8_t *src = col->values;
 	int64_t j = 0, k = 0;
 	for (size_t i = 0; i < nl; i++) {

@@ -171,6 +171,24 @@ static void test_roundtrip(void **state)
 /* Through a sliding window (pv_plain_fit, pv_plain_window): the page's
  * bytes come into a small buffer a piece at a time, as a streamed page's
  * do; gets and skips of what fits read the same values. */
+/* Moves the window win, which holds page bytes [*base, *base + *have),
+ * to start at the decoder's next value and adds 1 to 60 more bytes of
+ * the page (there must be some). */
+static void slide(const sample *s, pv_plain *d, uint8_t *win, size_t *base, size_t *have)
+{
+	size_t keep = *base + (size_t)(d->p - win);
+	size_t kept = *base + *have - keep;
+	memmove(win, win + (keep - *base), kept);
+	size_t more = 1 + below(60);
+	if (more > s->len - keep - kept)
+		more = s->len - keep - kept;
+	assert_true(more > 0);
+	memcpy(win + kept, s->page + keep + kept, more);
+	*base = keep;
+	*have = kept + more;
+	pv_plain_window(d, win, win + *have);
+}
+
 static void test_window(void **state)
 {
 	for (size_t ti = 0; ti < sizeof all_types / sizeof all_types[0]; ti++) {
@@ -198,17 +216,7 @@ static void test_window(void **state)
 				size_t m = pv_plain_fit(&d, want);
 				assert_true(m <= want);
 				if (m == 0) {
-					size_t keep = base + (size_t)(d.p - win);
-					size_t kept = base + have - keep;
-					memmove(win, win + (keep - base), kept);
-					size_t more = 1 + below(60);
-					if (more > s.len - keep - kept)
-						more = s.len - keep - kept;
-					assert_true(more > 0);
-					memcpy(win + kept, s.page + keep + kept, more);
-					base = keep;
-					have = kept + more;
-					pv_plain_window(&d, win, win + have);
+					slide(&s, &d, win, &base, &have);
 					continue;
 				}
 				if (below(3) == 0) {
@@ -285,18 +293,8 @@ static void test_copy_binary(void **state)
 					room = total;
 				continue;
 			}
-			/* stopped at the window's edge: slide it */
-			size_t keep = base + (size_t)(d.p - win);
-			size_t kept = base + have - keep;
-			memmove(win, win + (keep - base), kept);
-			size_t more = 1 + below(60);
-			if (more > s.len - keep - kept)
-				more = s.len - keep - kept;
-			assert_true(more > 0);
-			memcpy(win + kept, s.page + keep + kept, more);
-			base = keep;
-			have = kept + more;
-			pv_plain_window(&d, win, win + have);
+			/* stopped at the window's edge */
+			slide(&s, &d, win, &base, &have);
 		}
 		assert_int_equal(used, total);
 		/* a page cut inside its last value: copies the others, then stops */
