@@ -185,7 +185,21 @@ static void run_decoder(const uint8_t *in, size_t len, int enc, int type, int32_
 	while (!rc && pv_decoder_left(&d) > 0) {
 		size_t m = chunk(pv_decoder_left(&d));
 		pv_err_clear(&e);
-		if (rnd() % 3 == 0) {
+		if (rnd() % 4 == 0) {
+			/* the fused PLAIN BYTE_ARRAY copy, into a room of at most
+			 * `out`: what it copies must be the input's, and it must
+			 * stop rather than fail */
+			static int32_t offs[MAX_CHUNK + 1];
+			size_t room = (size_t)(rnd() % sizeof out), bytes, need;
+			int64_t before = pv_decoder_left(&d);
+			size_t k = pv_decoder_copy_binary(&d, m < MAX_CHUNK ? m : MAX_CHUNK, out, room, offs,
+							  &bytes, &need);
+			if (bytes > room || (int64_t)k > before || pv_decoder_left(&d) != before - (int64_t)k ||
+			    (size_t)offs[k] != bytes)
+				abort();
+			if (k == 0 && need == 0)
+				rc = pv_decoder_get(&d, out, 1, &e);
+		} else if (rnd() % 3 == 0) {
 			rc = pv_decoder_skip(&d, m, &e);
 		} else {
 			rc = pv_decoder_get(&d, out, m, &e);

@@ -193,6 +193,20 @@ int pv_decoder_get(pv_decoder *d, void *out, size_t n, pv_err *err)
 	return 0;
 }
 
+size_t pv_decoder_copy_binary(pv_decoder *d, size_t n, uint8_t *dst, size_t room,
+			      int32_t *offsets, size_t *out_bytes, size_t *out_need)
+{
+	*out_bytes = 0;
+	*out_need = 0;
+	if (d->encoding != PV_ENC_PLAIN || d->type != PV_TYPE_BYTE_ARRAY)
+		return 0;
+	if ((uint64_t)n > (uint64_t)d->n_left)
+		n = (size_t)d->n_left;
+	size_t k = pv_plain_copy_binary(&d->u.plain, n, dst, room, offsets, out_bytes, out_need);
+	d->n_left -= (int64_t)k;
+	return k;
+}
+
 int pv_decoder_skip(pv_decoder *d, size_t n, pv_err *err)
 {
 	if ((uint64_t)n > (uint64_t)d->n_left)

@@ -95,6 +95,12 @@ static inline int64_t pv_decoder_left(const pv_decoder *d)
  * the decoder may only be released. */
 int pv_decoder_get(pv_decoder *d, void *out, size_t n, pv_err *err);
 
+/* PLAIN BYTE_ARRAY pages: pv_plain_copy_binary (the values' bytes copied
+ * to dst with their offsets, stopping early without error); any other
+ * encoding or type copies nothing (*out_need 0). */
+size_t pv_decoder_copy_binary(pv_decoder *d, size_t n, uint8_t *dst, size_t room,
+			      int32_t *offsets, size_t *out_bytes, size_t *out_need);
+
 /* Moves past the next n values without producing them. Errors as
  * pv_decoder_get. */
 int pv_decoder_skip(pv_decoder *d, size_t n, pv_err *err);

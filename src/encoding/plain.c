@@ -167,6 +167,41 @@ int pv_plain_get(pv_plain *d, void *out, size_t n, pv_err *err)
 	return 0;
 }
 
+size_t pv_plain_copy_binary(pv_plain *d, size_t n, uint8_t *dst, size_t room, int32_t *offsets,
+			    size_t *out_bytes, size_t *out_need)
+{
+	*out_bytes = 0;
+	*out_need = 0;
+	if (d->type != PV_TYPE_BYTE_ARRAY)
+		return 0;
+	if ((uint64_t)n > (uint64_t)d->n_left)
+		n = (size_t)d->n_left;
+	const uint8_t *p = d->p, *end = d->end;
+	size_t used = 0, k = 0;
+	int32_t o = offsets[0];
+	for (; k < n; k++) {
+		if ((size_t)(end - p) < 4)
+			break;
+		uint32_t len = pv_load_u32le(p);
+		if (len > (size_t)(end - p) - 4)
+			break;
+		if (len > room - used) {
+			*out_need = len;
+			break;
+		}
+		if (len)
+			memcpy(dst + used, p + 4, len);
+		p += 4 + (size_t)len;
+		used += len;
+		o += (int32_t)len;
+		offsets[k + 1] = o;
+	}
+	d->p = p;
+	d->n_left -= (int64_t)k;
+	*out_bytes = used;
+	return k;
+}
+
 int pv_plain_take(pv_plain *d, size_t n, const uint8_t **out_ptr, pv_err *err)
 {
 	*out_ptr = NULL;

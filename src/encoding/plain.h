@@ -60,6 +60,21 @@ int pv_plain_get(pv_plain *d, void *out, size_t n, pv_err *err);
  * them. PV_EINVAL for BOOLEAN and BYTE_ARRAY or n past the end. */
 int pv_plain_take(pv_plain *d, size_t n, const uint8_t **out_ptr, pv_err *err);
 
+/* BYTE_ARRAY only: copies the bytes of the next values (at most n and
+ * pv_plain_left) back to back into dst, and writes offsets[i + 1] =
+ * offsets[i] + length for each (offsets[0] is the caller's; the caller
+ * makes sure offsets[0] + room fits an int32). Stops, without error, at
+ * the first value that does not lie wholly in the bytes at hand (a
+ * truncated page, or a window that needs sliding) or does not fit in the
+ * room left of dst's `room` bytes; *out_need then gets that value's
+ * length when it was the room (0 when it was the input, or all n were
+ * copied). Returns the values copied; *out_bytes gets their bytes. A
+ * pv_plain_get of the value it stopped at names a truncation. For any
+ * other type it copies nothing. The fused form of pv_plain_get and a copy
+ * of each view: one pass over the lengths. */
+size_t pv_plain_copy_binary(pv_plain *d, size_t n, uint8_t *dst, size_t room, int32_t *offsets,
+			    size_t *out_bytes, size_t *out_need);
+
 /* Moves past the next n values. Errors as pv_plain_get. */
 int pv_plain_skip(pv_plain *d, size_t n, pv_err *err);
 

@@ -9,12 +9,14 @@
 #include <string.h>
 
 #include "base/checked.h"
+#include "base/spare.h"
 #include "base/banned.h"
 
 /* ------------------------------------------------------------------ ArrowArray */
 
 typedef struct aarray_priv {
 	void *bufs[3];
+	size_t caps[3];       /* bytes, when known: such buffers go to the spare cache */
 	const void *ptrs[3];
 	struct ArrowArray *kids;
 	struct ArrowArray **kid_ptrs;
@@ -31,7 +33,7 @@ static void aarray_release(struct ArrowArray *a)
 			if (p->kid_ptrs[i] && p->kid_ptrs[i]->release)
 				p->kid_ptrs[i]->release(p->kid_ptrs[i]);
 		for (int i = 0; i < 3; i++)
-			free(p->bufs[i]);
+			pv_spare_give(p->bufs[i], p->caps[i]);
 		free(p->kids);
 		free(p->kid_ptrs);
 		free(p);
@@ -73,12 +75,18 @@ int pv_aarray_init(struct ArrowArray *out, int64_t length, int64_t null_count, i
 	return 0;
 }
 
-void pv_aarray_set_buffer(struct ArrowArray *a, int i, void *buf)
+void pv_aarray_set_buffer_cap(struct ArrowArray *a, int i, void *buf, size_t cap)
 {
 	aarray_priv *p = a->private_data;
-	free(p->bufs[i]);
+	pv_spare_give(p->bufs[i], p->caps[i]);
 	p->bufs[i] = buf;
+	p->caps[i] = cap;
 	p->ptrs[i] = buf;
+}
+
+void pv_aarray_set_buffer(struct ArrowArray *a, int i, void *buf)
+{
+	pv_aarray_set_buffer_cap(a, i, buf, 0);
 }
 
 /* ------------------------------------------------------------------ the tree */
@@ -400,21 +408,52 @@ static int count_slots(const pv_anode *a, const pv_colbuf *col, slots *s, pv_err
 	return 0;
 }
 
-/* A leaf where every level is a slot (no repeated ancestor, top-level
- * slots): slot i is level i, so no slot condition is evaluated. */
-/* Hands the column's decoded values buffer to an Arrow array (the column
- * forgets it); a column without values gets a 1-byte buffer, since Arrow
- * wants a non-NULL data buffer. NULL only when that malloc fails. */
-static uint8_t *take_values(pv_colbuf *col)
+/* Hands the column's decoded values buffer to buffer i of an Arrow array
+ * (the column forgets it; the array gives it back to the spare cache); a
+ * column without values gets a 1-byte buffer, since Arrow wants a
+ * non-NULL data buffer. -1 only when that malloc fails. */
+static int take_values(pv_colbuf *col, struct ArrowArray *out, int i)
 {
 	uint8_t *data = col->values;
-	if (!data)
-		return malloc(1);
+	size_t cap = col->values_cap;
+	if (!data && !(data = malloc(1)))
+		return -1;
 	col->values = NULL;
 	col->values_cap = col->values_len = 0;
-	return data;
+	pv_aarray_set_buffer_cap(out, i, data, cap);
+	return 0;
 }
 
+/* The same for the offsets of a column whose every slot holds a value. */
+static void take_offsets(pv_colbuf *col, struct ArrowArray *out)
+{
+	pv_aarray_set_buffer_cap(out, 1, col->offsets, col->offsets_cap * sizeof *col->offsets);
+	col->offsets = NULL;
+	col->offsets_cap = 0;
+}
+
+/* Buffer 1 of out for n fixed-width slots of w bytes: the column's own
+ * values when every slot holds one (*out_vals NULL: nothing to fill),
+ * else a new buffer for the caller to fill, null slots included (zeroed
+ * by the caller rather than by calloc: a cached buffer needs no fresh
+ * pages). -1 when memory runs out. */
+static int fixed_values(pv_colbuf *col, bool dense, int64_t n, size_t w, struct ArrowArray *out,
+			uint8_t **out_vals)
+{
+	*out_vals = NULL;
+	if (dense && col->values)
+		return take_values(col, out, 1);
+	size_t bytes, cap;
+	uint8_t *vals;
+	if (!pv_mul_size((size_t)n, w, &bytes) || !(vals = pv_spare_alloc(bytes, &cap)))
+		return -1;
+	pv_aarray_set_buffer_cap(out, 1, vals, cap);
+	*out_vals = vals;
+	return 0;
+}
+
+/* A leaf where every level is a slot (no repeated ancestor, top-level
+ * slots): slot i is level i, so no slot condition is evaluated. */
 static int asm_leaf_flat(pv_colbuf *col, const pv_anode *a, struct ArrowArray *out, pv_err *err)
 {
 	const int16_t *d = col->def;
@@ -452,14 +491,14 @@ static int asm_leaf_flat(pv_colbuf *col, const pv_anode *a, struct ArrowArray *o
 		return 0;
 	}
 	if (lt->conv == PV_ACONV_BINARY) {
-		int32_t *offs;
 		if (dense && col->offsets) {
-			offs = col->offsets;
-			col->offsets = NULL;
-			col->offsets_cap = 0;
+			take_offsets(col, out);
 		} else {
-			if (!(offs = malloc(((size_t)n + 1) * sizeof *offs)))
+			size_t cap;
+			int32_t *offs = pv_spare_alloc(((size_t)n + 1) * sizeof *offs, &cap);
+			if (!offs)
 				goto nomem;
+			pv_aarray_set_buffer_cap(out, 1, offs, cap);
 			const int32_t *src = col->offsets;
 			int32_t o = 0;
 			size_t k = 0;
@@ -470,28 +509,24 @@ static int asm_leaf_flat(pv_colbuf *col, const pv_anode *a, struct ArrowArray *o
 				offs[i + 1] = o;
 			}
 		}
-		pv_aarray_set_buffer(out, 1, offs);
-		uint8_t *data = take_values(col);
-		if (!data)
+		if (take_values(col, out, 2))
 			goto nomem;
-		pv_aarray_set_buffer(out, 2, data);
 		return 0;
 	}
 	size_t w = lt->width;
 	uint8_t *vals;
-	if (dense && col->values) {
-		vals = take_values(col);
-	} else {
-		size_t bytes;
-		if (!pv_mul_size((size_t)n, w, &bytes) || !(vals = calloc(bytes ? bytes : 1, 1)))
-			goto nomem;
-		const uint8_t *src = col->values;
-		size_t k = 0;
-		for (int64_t i = 0; i < n; i++)
-			if (d[i] == md)
-				memcpy(vals + (size_t)i * w, src + (k++) * w, w);
+	if (fixed_values(col, dense, n, w, out, &vals))
+		goto nomem;
+	if (!vals)
+		return 0;
+	const uint8_t *src = col->values;
+	size_t k = 0;
+	for (int64_t i = 0; i < n; i++) {
+		if (d[i] == md)
+			memcpy(vals + (size_t)i * w, src + (k++) * w, w);
+		else
+			memset(vals + (size_t)i * w, 0, w);
 	}
-	pv_aarray_set_buffer(out, 1, vals);
 	return 0;
 nomem:
 	out->release(out);
@@ -568,14 +603,14 @@ static int asm_leaf(const asm_ctx *x, const pv_anode *a, int64_t expect, struct 
 		return 0;
 	}
 	if (lt->conv == PV_ACONV_BINARY) {
-		int32_t *offs;
 		if (dense && col->offsets) {
-			offs = col->offsets;
-			col->offsets = NULL;
-			col->offsets_cap = 0;
+			take_offsets(col, out);
 		} else {
-			if (!(offs = malloc(((size_t)n + 1) * sizeof *offs)))
+			size_t cap;
+			int32_t *offs = pv_spare_alloc(((size_t)n + 1) * sizeof *offs, &cap);
+			if (!offs)
 				goto nomem;
+			pv_aarray_set_buffer_cap(out, 1, offs, cap);
 			offs[0] = 0;
 			const int32_t *src = col->offsets;
 			int64_t j = 0, k = 0;
@@ -589,37 +624,30 @@ static int asm_leaf(const asm_ctx *x, const pv_anode *a, int64_t expect, struct 
 				}
 			}
 		}
-		pv_aarray_set_buffer(out, 1, offs);
-		uint8_t *data = take_values(col);
-		if (!data)
+		if (take_values(col, out, 2))
 			goto nomem;
-		pv_aarray_set_buffer(out, 2, data);
 		return 0;
 	}
 	size_t w = lt->width;
 	uint8_t *vals;
-	if (dense && col->values) {
-		vals = take_values(col);
-	} else {
-		size_t bytes;
-		if (!pv_mul_size((size_t)n, w, &bytes))
-			goto nomem;
-		if (!(vals = calloc(bytes ? bytes : 1, 1)))
-			goto nomem;
-		const uint8_t *src = col->values;
-		int64_t j = 0, k = 0;
-		for (size_t i = 0; i < nl; i++) {
-			int16_t dv = d[i], rv = r[i];
-			if (dv >= sd && rv <= sr) {
-				if (dv == md) {
-					memcpy(vals + (size_t)j * w, src + (size_t)k * w, w);
-					k++;
-				}
-				j++;
+	if (fixed_values(col, dense, n, w, out, &vals))
+		goto nomem;
+	if (!vals)
+		return 0;
+	const uint8_t *src = col->values;
+	int64_t j = 0, k = 0;
+	for (size_t i = 0; i < nl; i++) {
+		int16_t dv = d[i], rv = r[i];
+		if (dv >= sd && rv <= sr) {
+			if (dv == md) {
+				memcpy(vals + (size_t)j * w, src + (size_t)k * w, w);
+				k++;
+			} else {
+				memset(vals + (size_t)j * w, 0, w);
 			}
+			j++;
 		}
 	}
-	pv_aarray_set_buffer(out, 1, vals);
 	return 0;
 nomem:
 	out->release(out);

@@ -117,4 +117,9 @@ int pv_aarray_init(struct ArrowArray *out, int64_t length, int64_t null_count, i
  * the array, which frees it on release. */
 void pv_aarray_set_buffer(struct ArrowArray *a, int i, void *buf);
 
+/* The same for a buffer of cap bytes: on release it goes back to the
+ * spare cache (base/spare.h) for the next batch instead of being freed
+ * (cap 0: freed). */
+void pv_aarray_set_buffer_cap(struct ArrowArray *a, int i, void *buf, size_t cap);
+
 #endif

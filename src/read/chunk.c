@@ -7,7 +7,6 @@
  */
 #include "read/chunk.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -15,6 +14,7 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/checked.h"
+#include "base/spare.h"
 #include "codec/codec.h"
 #include "encoding/decoder.h"
 #include "encoding/rle.h"
@@ -32,88 +32,24 @@
  * sample) reads about the pages it needs, one that keeps going soon reads
  * 1 MiB at a time. */
 #define READAHEAD ((size_t)1 << 20)
+/* Pages a read takes whole stream only from this many times stream_min. */
+#define WHOLE_FACTOR ((size_t)4)
 /* Values decoded per decoder call on the converting paths. */
 #define BATCH 1024
 /* The widest decoded value (a pv_bytes_view, or INT96's 12 bytes). */
 #define MAX_DECODED_WIDTH 16
 _Static_assert(sizeof(pv_bytes_view) <= MAX_DECODED_WIDTH, "decoded values fit the scratch");
 
-/* ------------------------------------------------------------------ spare buffers */
-
-/* Big scratch buffers (decompressed pages, read windows, page levels)
- * outlive their reader in a small process-wide cache: a file read row
- * group after row group (a reader per row group) would otherwise map and
- * fault in fresh memory for every one, which costs more than decoding.
- * Bounded (SPARE_SLOTS buffers, SPARE_BYTES in all, none below
- * SPARE_MIN) and guarded by a mutex. */
-#define SPARE_SLOTS 8
-#define SPARE_BYTES ((size_t)256 << 20)
-#define SPARE_MIN ((size_t)1 << 20)
-
-static pthread_mutex_t spare_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct {
-	void *p;
-	size_t cap;
-} spare[SPARE_SLOTS];
-static size_t spare_total;
-
-static void *spare_take(size_t need, size_t *out_cap)
-{
-	void *p = NULL;
-	if (need < SPARE_MIN / 2)
-		return NULL;
-	pthread_mutex_lock(&spare_lock);
-	int best = -1;
-	for (int i = 0; i < SPARE_SLOTS; i++)
-		if (spare[i].p && spare[i].cap >= need && (best < 0 || spare[i].cap < spare[best].cap))
-			best = i;
-	if (best >= 0) {
-		p = spare[best].p;
-		*out_cap = spare[best].cap;
-		spare_total -= spare[best].cap;
-		spare[best].p = NULL;
-		spare[best].cap = 0;
-	}
-	pthread_mutex_unlock(&spare_lock);
-	return p;
-}
-
-static void spare_give(void *p, size_t cap)
-{
-	if (!p)
-		return;
-	if (cap >= SPARE_MIN && cap <= SPARE_BYTES) {
-		pthread_mutex_lock(&spare_lock);
-		for (int i = 0; i < SPARE_SLOTS; i++) {
-			if (!spare[i].p && spare_total + cap <= SPARE_BYTES) {
-				spare[i].p = p;
-				spare[i].cap = cap;
-				spare_total += cap;
-				p = NULL;
-				break;
-			}
-		}
-		pthread_mutex_unlock(&spare_lock);
-	}
-	free(p);
-}
-
 /* Makes *buf hold at least need bytes; the old contents are dropped. */
 static int scratch_room(void **buf, size_t *cap, size_t need, pv_err *err)
 {
 	if (*buf && *cap >= need)
 		return 0;
-	if (need == 0)
-		need = 1;
-	size_t got = 0;
-	void *p = spare_take(need, &got);
-	if (!p) {
-		p = malloc(need);
-		got = need;
-	}
+	size_t got;
+	void *p = pv_spare_alloc(need, &got);
 	if (!p)
 		return pv_err_set(err, PV_ENOMEM, "out of memory");
-	spare_give(*buf, *cap);
+	pv_spare_give(*buf, *cap);
 	*buf = p;
 	*cap = got;
 	return 0;
@@ -132,10 +68,11 @@ void pv_colbuf_release(pv_colbuf *b)
 	if (!b)
 		return;
 	size_t cap = b->cap;
-	free(b->def);
-	free(b->rep);
-	free(b->values);
-	free(b->offsets);
+	/* back to the spare cache: the next batch's columns take them */
+	pv_spare_give(b->def, b->levels_cap * sizeof *b->def);
+	pv_spare_give(b->rep, b->levels_cap * sizeof *b->rep);
+	pv_spare_give(b->values, b->values_cap);
+	pv_spare_give(b->offsets, b->offsets_cap * sizeof *b->offsets);
 	memset(b, 0, sizeof *b);
 	b->cap = cap;
 }
@@ -153,7 +90,10 @@ static int no_mem(pv_err *err)
 	return pv_err_set(err, PV_ENOMEM, "out of memory");
 }
 
-/* Room for `extra` more levels in the arrays the column has. */
+/* Room for `extra` more levels in the arrays the column has. The arrays
+ * come from the spare cache (base/spare.h), as do the values and offsets
+ * below: a batch's buffers go to its Arrow arrays, and when those are
+ * released they come back for the next batch. */
 static int levels_reserve(pv_colbuf *b, size_t extra, bool has_def, bool has_rep, pv_err *err)
 {
 	size_t need, bytes;
@@ -167,19 +107,20 @@ static int levels_reserve(pv_colbuf *b, size_t extra, bool has_def, bool has_rep
 	size_t cap = b->levels_cap ? b->levels_cap : 1024;
 	while (cap < need)
 		cap *= 2;
-	if (has_def) {
-		int16_t *p = realloc(b->def, cap * sizeof *p);
-		if (!p)
-			return no_mem(err);
-		b->def = p;
-	}
-	if (has_rep) {
-		int16_t *p = realloc(b->rep, cap * sizeof *p);
-		if (!p)
-			return no_mem(err);
-		b->rep = p;
-	}
-	b->levels_cap = cap;
+	size_t keep = b->n_levels * sizeof(int16_t);
+	size_t def_bytes = b->def ? b->levels_cap * sizeof(int16_t) : 0;
+	size_t rep_bytes = b->rep ? b->levels_cap * sizeof(int16_t) : 0;
+	if (has_def && pv_spare_grow((void **)&b->def, &def_bytes, keep, cap * sizeof(int16_t)))
+		return no_mem(err);
+	/* after a failure levels_cap stays: a grown def array is given back
+	 * as smaller than it is, which is harmless */
+	if (has_rep && pv_spare_grow((void **)&b->rep, &rep_bytes, keep, cap * sizeof(int16_t)))
+		return no_mem(err);
+	/* both arrays hold at least the smaller of what they got */
+	size_t got = (has_def ? def_bytes : rep_bytes) / sizeof(int16_t);
+	if (has_rep && rep_bytes / sizeof(int16_t) < got)
+		got = rep_bytes / sizeof(int16_t);
+	b->levels_cap = got;
 	return 0;
 }
 
@@ -196,11 +137,8 @@ static int values_reserve(pv_colbuf *b, size_t extra, pv_err *err)
 		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
 	if (cap > b->cap)
 		cap = need > b->cap ? need : b->cap;
-	uint8_t *p = realloc(b->values, cap);
-	if (!p)
+	if (pv_spare_grow((void **)&b->values, &b->values_cap, b->values_len, cap))
 		return no_mem(err);
-	b->values = p;
-	b->values_cap = cap;
 	return 0;
 }
 
@@ -215,13 +153,14 @@ static int offsets_reserve(pv_colbuf *b, size_t extra, pv_err *err)
 	size_t cap = b->offsets_cap ? b->offsets_cap : 1024;
 	while (cap < need)
 		cap *= 2;
-	int32_t *p = realloc(b->offsets, cap * sizeof *p);
-	if (!p)
+	bool fresh = !b->offsets;
+	size_t bytes = b->offsets_cap * sizeof(int32_t);
+	if (pv_spare_grow((void **)&b->offsets, &bytes, (b->n_values + 1) * sizeof(int32_t) * !fresh,
+			  cap * sizeof(int32_t)))
 		return no_mem(err);
-	if (!b->offsets)
-		p[0] = 0;
-	b->offsets = p;
-	b->offsets_cap = cap;
+	if (fresh)
+		b->offsets[0] = 0;
+	b->offsets_cap = bytes / sizeof(int32_t);
 	return 0;
 }
 
@@ -323,6 +262,8 @@ struct pv_chunk {
 
 	int64_t row;         /* the row the next read starts at */
 	bool positioned;     /* the page state matches row */
+	int64_t read_left;   /* rows the read in progress still wants (0 outside
+	                      * pv_chunk_read's page loads) */
 };
 
 /* PV_CHUNK_STREAM_MIN, or PARQVIEW_STREAM_MIN when set to a number. */
@@ -435,20 +376,20 @@ void pv_chunk_close(pv_chunk *c)
 		return;
 	drop_decoder(c);
 	end_stream(c);
-	spare_give(c->inb, c->inb_cap);
-	spare_give(c->sw, c->sw_cap);
+	pv_spare_give(c->inb, c->inb_cap);
+	pv_spare_give(c->sw, c->sw_cap);
 	pv_buf_release(&c->scratch);
 	pv_arena_release(&c->harena);
 	if (c->have_dict)
 		pv_dict_release(&c->dict);
 	free(c->dict_bytes);
-	spare_give(c->win, c->win_cap);
+	pv_spare_give(c->win, c->win_cap);
 	free(c->dir);
-	spare_give(c->pbuf, c->pbuf_cap);
-	spare_give(c->lvb[0], c->lvb_cap[0]);
-	spare_give(c->lvb[1], c->lvb_cap[1]);
-	spare_give(c->pdef, c->pdef_cap);
-	spare_give(c->prep, c->prep_cap);
+	pv_spare_give(c->pbuf, c->pbuf_cap);
+	pv_spare_give(c->lvb[0], c->lvb_cap[0]);
+	pv_spare_give(c->lvb[1], c->lvb_cap[1]);
+	pv_spare_give(c->pdef, c->pdef_cap);
+	pv_spare_give(c->prep, c->prep_cap);
 	free(c->tmp);
 	free(c);
 }
@@ -611,6 +552,7 @@ static int start_stream(pv_chunk *c, int64_t off, size_t src_len, size_t dst_len
 	if (rc)
 		return rc;
 	c->streaming = true;
+	c->stats.pages_streamed++;
 	c->in_off = off;
 	c->in_end = off + (int64_t)src_len;
 	c->sw_total = dst_len;
@@ -701,7 +643,7 @@ static int stream_at(pv_chunk *c, size_t off, size_t n, const uint8_t **out, siz
 			return rc;
 		if (c->sw_len)
 			memcpy(p, c->sw, c->sw_len);
-		spare_give(c->sw, c->sw_cap);
+		pv_spare_give(c->sw, c->sw_cap);
 		c->sw = p;
 		c->sw_cap = got;
 	}
@@ -1066,6 +1008,13 @@ static int load_page_inner(pv_chunk *c, size_t idx, size_t want, pv_err *err)
 	bool stream = !c->verify_crc && c->cm->codec != PV_CODEC_UNCOMPRESSED &&
 		      !pv_codec_stream_whole(c->cm->codec) && ulen >= c->stream_min &&
 		      (!v2 || h->data_page_header_v2.is_compressed);
+	/* A page the read in progress takes whole gains nothing from a window
+	 * and streaming costs (a codec stream per page, its copies): below
+	 * WHOLE_FACTOR * stream_min it is decompressed at once. Its rows are
+	 * at most its levels when the directory does not know them. */
+	if (stream && c->read_left > 0 && ulen / WHOLE_FACTOR < c->stream_min &&
+	    (e->n_rows >= 0 ? e->n_rows : n) <= c->read_left)
+		stream = false;
 	if ((rc = levels_room(c, n, err)))
 		return rc;
 	c->cur_v2 = v2;
@@ -1450,14 +1399,14 @@ void pv_chunk_drop_page(pv_chunk *c, int64_t next_row)
 	/* a jump ends the sequential run the read-ahead was growing for */
 	c->ra = WALK_WINDOW;
 	c->win_len = 0;
-	spare_give(c->win, c->win_cap);
-	spare_give(c->pbuf, c->pbuf_cap);
-	spare_give(c->inb, c->inb_cap);
-	spare_give(c->sw, c->sw_cap);
-	spare_give(c->pdef, c->pdef_cap);
-	spare_give(c->prep, c->prep_cap);
-	spare_give(c->lvb[0], c->lvb_cap[0]);
-	spare_give(c->lvb[1], c->lvb_cap[1]);
+	pv_spare_give(c->win, c->win_cap);
+	pv_spare_give(c->pbuf, c->pbuf_cap);
+	pv_spare_give(c->inb, c->inb_cap);
+	pv_spare_give(c->sw, c->sw_cap);
+	pv_spare_give(c->pdef, c->pdef_cap);
+	pv_spare_give(c->prep, c->prep_cap);
+	pv_spare_give(c->lvb[0], c->lvb_cap[0]);
+	pv_spare_give(c->lvb[1], c->lvb_cap[1]);
 	c->win = c->pbuf = c->inb = c->sw = c->lvb[0] = c->lvb[1] = NULL;
 	c->pdef = c->prep = NULL;
 	c->win_cap = c->pbuf_cap = c->inb_cap = c->sw_cap = c->lvb_cap[0] = c->lvb_cap[1] = 0;
@@ -1573,6 +1522,46 @@ static int dec_skip(pv_chunk *c, size_t n, pv_err *err)
 	return 0;
 }
 
+/* PLAIN BYTE_ARRAY: n values copied straight from the page (or window)
+ * into out, with their offsets, in one pass over the lengths
+ * (pv_decoder_copy_binary); room for their bytes and offsets is reserved.
+ * A value the bytes at hand do not hold slides the window, or is
+ * decoded with pv_decoder_get to name the truncation. */
+static int plain_binary(pv_chunk *c, size_t n, pv_colbuf *out, pv_err *err)
+{
+	int rc;
+	bool slid = false;
+	for (size_t done = 0; done < n;) {
+		size_t top = out->values_cap < out->cap ? out->values_cap : out->cap;
+		size_t bytes, need;
+		size_t got = pv_decoder_copy_binary(&c->dec, n - done, out->values + out->values_len,
+						    top - out->values_len,
+						    out->offsets + out->n_values + done, &bytes, &need);
+		out->values_len += bytes;
+		done += got;
+		if (done == n)
+			break;
+		if (need > 0) {
+			if ((rc = values_reserve(out, need, err)))
+				return rc;
+		} else if (c->win_dec && (got > 0 || !slid)) {
+			size_t m;
+			if ((rc = window_fit(c, 1, &m, err)))
+				return rc;
+			slid = true;
+			continue;
+		} else {
+			/* the page ends inside the value: let the decoder say how */
+			pv_bytes_view v;
+			if ((rc = pv_decoder_get(&c->dec, &v, 1, err)))
+				return rc;
+			return pv_err_set(err, PV_EINTERNAL, "plain: a byte array neither copied nor refused");
+		}
+		slid = false;
+	}
+	return 0;
+}
+
 /* Appends the next k values of the page (after the pending skip) to out. */
 static int decode_values(pv_chunk *c, int64_t k, pv_colbuf *out, pv_err *err)
 {
@@ -1610,6 +1599,17 @@ static int decode_values(pv_chunk *c, int64_t k, pv_colbuf *out, pv_err *err)
 		double want = avg * (double)n * 1.0625;
 		if (want > 0 && want < (double)(out->cap - out->values_len))
 			values_reserve(out, (size_t)want, NULL);
+		/* a values buffer even for empty strings: dst is never NULL */
+		if (!out->values && (rc = values_reserve(out, 1, err)))
+			return rc;
+		if (c->encoding == PV_ENC_PLAIN && lt->phys == PV_TYPE_BYTE_ARRAY) {
+			if ((rc = plain_binary(c, n, out, err)))
+				return rc;
+			out->n_values += n;
+			c->pg_vpos += k;
+			c->pg_vtarget += k;
+			return 0;
+		}
 		pv_bytes_view *v = (pv_bytes_view *)(void *)c->tmp;
 		for (size_t done = 0; done < n;) {
 			size_t m = n - done < BATCH ? n - done : BATCH;
@@ -1683,10 +1683,56 @@ static bool may_continue(const pv_chunk *c)
 	return c->max_rep > 0 && c->cur >= 0 && !c->cur_v2 && !c->dir_from_oi;
 }
 
+/* The most bytes presize reserves for one buffer, and what it assumes at
+ * most per row: string bytes, and levels of a nested column. */
+#define PRESIZE_MAX ((size_t)128 << 20)
+#define PRESIZE_ROW_BYTES 4096.0
+#define PRESIZE_ROW_LEVELS 64.0
+
+static size_t presize_clamp(double v, double most)
+{
+	if (v > most)
+		v = most;
+	return v <= 0 ? 0 : v >= (double)PRESIZE_MAX ? PRESIZE_MAX : (size_t)v;
+}
+
+/* Room up front, in an empty out, for a read of n_rows rows, estimated
+ * from the footer's sizes for the chunk: filled page by page, the
+ * buffers would otherwise grow (and copy themselves) a dozen times per
+ * batch. Only a hint: footer sizes are not trusted, so it is capped per
+ * row and per buffer, and a failure is ignored (the reserves on the way
+ * report what matters). */
+static void presize(pv_chunk *c, int64_t n_rows, pv_colbuf *out)
+{
+	if (n_rows <= 0 || c->rg_rows <= 0 || out->n_levels > 0 || out->values_len > 0)
+		return;
+	double share = n_rows >= c->rg_rows ? 1.0 : (double)n_rows / (double)c->rg_rows;
+	bool has_def = c->max_def > 0, has_rep = c->max_rep > 0;
+	size_t levels = has_rep ? presize_clamp((double)c->cm->num_values * share,
+						(double)n_rows * PRESIZE_ROW_LEVELS)
+				: (size_t)n_rows;
+	if (levels > PRESIZE_MAX / sizeof(int32_t))
+		levels = PRESIZE_MAX / sizeof(int32_t);
+	if (has_def || has_rep)
+		levels_reserve(out, levels, has_def, has_rep, NULL);
+	if (c->lt.conv == PV_ACONV_BINARY) {
+		offsets_reserve(out, levels, NULL);
+		/* PLAIN bytes with their 4-byte lengths and the levels: a little
+		 * more than the values need */
+		size_t bytes = presize_clamp((double)c->cm->total_uncompressed_size * share,
+					     (double)n_rows * PRESIZE_ROW_BYTES);
+		if (bytes > 0 && bytes <= out->cap)
+			values_reserve(out, bytes, NULL);
+	} else if (c->lt.width > 0 && levels <= PRESIZE_MAX / c->lt.width) {
+		values_reserve(out, levels * c->lt.width, NULL);
+	}
+}
+
 int pv_chunk_read(pv_chunk *c, int64_t n_rows, pv_colbuf *out, pv_err *err)
 {
 	if (n_rows < 0)
 		return pv_err_set(err, PV_EINVAL, "negative row count %lld", (long long)n_rows);
+	presize(c, n_rows, out);
 	int rc;
 	if (!c->positioned && (rc = pv_chunk_seek(c, c->row, err)))
 		return rc;
@@ -1696,7 +1742,10 @@ int pv_chunk_read(pv_chunk *c, int64_t n_rows, pv_colbuf *out, pv_err *err)
 			if (left == 0 && !may_continue(c))
 				break;
 			bool eof;
-			if ((rc = next_page(c, &eof, err)))
+			c->read_left = left;
+			rc = next_page(c, &eof, err);
+			c->read_left = 0;
+			if (rc)
 				goto fail;
 			if (eof) {
 				if (left > 0) {

@@ -69,7 +69,12 @@
  * decompressed whole: its compressed bytes are read in blocks and
  * decompressed into a sliding window as values are needed, so reading the
  * first rows of a 100 MiB page decompresses a few hundred KiB and holds a
- * window, not the page. The RLE levels of a v1 page (at the body's front)
+ * window, not the page. A page that the read in progress takes whole
+ * (its rows, or its levels when they are not known yet, fit in what the
+ * read still wants) streams only from 4 * stream_min bytes: below that a
+ * window saves nothing, and a codec stream per page (a new context, and
+ * its copies out of the codec's own window) cost a full decode of 1 MiB
+ * pages a tenth of its time. The RLE levels of a v1 page (at the body's front)
  * are copied out and decoded as rows are reached (counted once at load for
  * the page's rows and values); PLAIN values and dictionary indices are
  * then decoded straight from the window, and skipping values inside the
@@ -84,10 +89,14 @@
  * the whole page).
  *
  * Memory: a reader holds its read window, the current page (decompressed
- * bytes and levels, or its stream window) and the dictionary. Big scratch buffers go back to a
- * small process-wide cache when a reader closes (at most 256 MiB, none
- * under 1 MiB, mutex-guarded), so readers opened row group after row group
- * reuse memory instead of faulting in fresh pages every time.
+ * bytes and levels, or its stream window) and the dictionary. Big scratch
+ * buffers, and the arrays of a pv_colbuf, come from and go back to the
+ * process-wide spare cache (base/spare.h), so readers opened row group
+ * after row group, and batch after batch, reuse memory instead of
+ * faulting in fresh pages every time. A read first reserves room in an
+ * empty pv_colbuf for its rows, estimated from the footer's sizes for the
+ * chunk (only a hint: at most 4 KiB of strings and 64 levels per row, and
+ * 128 MiB per array).
  *
  * Not thread-safe: one reader, one thread; readers of distinct chunks may
  * share the source across threads. Includes base, format, io, codec,
@@ -156,6 +165,7 @@ typedef struct pv_chunk_opts {
 typedef struct pv_chunk_stats {
 	int64_t pages_loaded;      /* data pages fetched (and decompressed) */
 	int64_t pages_decoded;     /* data pages whose values were decoded (partly or whole) */
+	int64_t pages_streamed;    /* data pages read through a window ("Streaming") */
 	int64_t headers_walked;    /* headers parsed by seeks without loading the page */
 	int64_t values_skipped;    /* values passed over with a decoder's skip */
 	int64_t dict_loads;        /* dictionary pages decoded */

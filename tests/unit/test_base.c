@@ -13,6 +13,7 @@
 #include "base/err.h"
 #include "base/json.h"
 #include "base/pool.h"
+#include "base/spare.h"
 
 static void test_err_prefix(void **state)
 {
@@ -208,6 +209,57 @@ static void test_pool(void **state)
 	assert_int_equal(pv_pool_for(0, 0, bump, NULL), 0);
 }
 
+/* The spare cache: a given buffer comes back for a request it fits
+ * (contents kept by grow), never for one four times smaller, never below
+ * PV_SPARE_MIN, and what does not fit is freed (ASan would see a leak). */
+static void test_spare(void **state)
+{
+	(void)state;
+	size_t cap;
+	uint8_t *a = pv_spare_alloc(4 * PV_SPARE_MIN, &cap);
+	assert_non_null(a);
+	assert_true(cap >= 4 * PV_SPARE_MIN);
+	memset(a, 7, cap);
+	pv_spare_give(a, cap);
+	size_t cap2;
+	/* far smaller: not this buffer */
+	uint8_t *small = pv_spare_alloc(PV_SPARE_MIN / 2, &cap2);
+	assert_non_null(small);
+	assert_ptr_not_equal(small, a);
+	assert_int_equal(cap2, PV_SPARE_MIN / 2);
+	/* fits: the same buffer, with its full size */
+	uint8_t *b = pv_spare_alloc(3 * PV_SPARE_MIN, &cap2);
+	assert_ptr_equal(b, a);
+	assert_int_equal(cap2, cap);
+	/* grow keeps the bytes in use */
+	small[0] = 1;
+	small[PV_SPARE_MIN / 2 - 1] = 2;
+	size_t scap = PV_SPARE_MIN / 2;
+	assert_int_equal(pv_spare_grow((void **)&small, &scap, PV_SPARE_MIN / 2, 2 * PV_SPARE_MIN), 0);
+	assert_true(scap >= 2 * PV_SPARE_MIN);
+	assert_int_equal(small[0], 1);
+	assert_int_equal(small[PV_SPARE_MIN / 2 - 1], 2);
+	/* enough already: unchanged */
+	uint8_t *keep = small;
+	assert_int_equal(pv_spare_grow((void **)&small, &scap, 1, PV_SPARE_MIN), 0);
+	assert_ptr_equal(small, keep);
+	pv_spare_give(small, scap);
+	pv_spare_give(b, cap2);
+	/* more buffers than slots: the rest are freed (ASan would see a leak
+	 * or a double free) */
+	uint8_t *many[PV_SPARE_SLOTS + 2];
+	size_t caps[PV_SPARE_SLOTS + 2];
+	for (int i = 0; i < PV_SPARE_SLOTS + 2; i++)
+		assert_non_null(many[i] = pv_spare_alloc(PV_SPARE_MIN, &caps[i]));
+	for (int i = 0; i < PV_SPARE_SLOTS + 2; i++)
+		pv_spare_give(many[i], caps[i]);
+	for (int i = 0; i < PV_SPARE_SLOTS + 2; i++)
+		assert_non_null(many[i] = pv_spare_alloc(PV_SPARE_MIN, &caps[i]));
+	for (int i = 0; i < PV_SPARE_SLOTS + 2; i++)
+		pv_spare_give(many[i], caps[i]);
+	pv_spare_give(NULL, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -216,6 +268,7 @@ int main(void)
 		cmocka_unit_test(test_json),       cmocka_unit_test(test_pool),
 		cmocka_unit_test(test_json_escape_runs),
 		cmocka_unit_test(test_uvarint),
+		cmocka_unit_test(test_spare),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,6 +15,7 @@
 #include "format/meta.h"
 #include "io/source.h"
 #include "read/chunk.h"
+#include "read/pagewalk.h"
 #include "read/pfile.h"
 
 /* ------------------------------------------------------------------ helpers */
@@ -408,6 +409,72 @@ static void set_lzo(pv_file_meta *m)
 			m->row_groups[g].columns[c].meta_data.codec = PV_CODEC_LZO;
 }
 
+/* ------------------------------------------------------------------ streaming */
+
+/* Streams (or not) column col of row group 0, whose only data page
+ * decompresses to more than stream_min bytes: one read of `first` rows,
+ * then the rest; gives back pages_streamed and checks the values match a
+ * read of the page whole (stream_min SIZE_MAX). */
+static int64_t streamed(const opened *o, size_t col, size_t stream_min, int64_t first)
+{
+	pv_err e;
+	int64_t rows = o->pf->meta->row_groups[0].num_rows;
+	pv_chunk_opts never = { .stream_min = SIZE_MAX }, opts = { .stream_min = stream_min };
+	pv_chunk *ref, *c;
+	pv_colbuf want, got;
+	pv_colbuf_init(&want, 0);
+	pv_colbuf_init(&got, 0);
+	assert_int_equal(pv_chunk_open(o->src, o->pf, 0, col, &never, &ref, &e), 0);
+	assert_int_equal(pv_chunk_read(ref, rows, &want, &e), 0);
+	assert_int_equal(pv_chunk_stats_get(ref).pages_streamed, 0);
+	assert_int_equal(pv_chunk_open(o->src, o->pf, 0, col, &opts, &c, &e), 0);
+	assert_int_equal(pv_chunk_read(c, first, &got, &e), 0);
+	assert_int_equal(pv_chunk_read(c, rows - first, &got, &e), 0);
+	assert_int_equal(got.n_rows, rows);
+	assert_int_equal(got.values_len, want.values_len);
+	assert_memory_equal(got.values, want.values, want.values_len);
+	int64_t n = pv_chunk_stats_get(c).pages_streamed;
+	assert_int_equal(pv_chunk_stats_get(c).pages_loaded, 1);
+	pv_chunk_close(ref);
+	pv_chunk_close(c);
+	pv_colbuf_release(&want);
+	pv_colbuf_release(&got);
+	return n;
+}
+
+/* A page at or above stream_min streams, unless the read takes it whole
+ * and it is below 4 * stream_min (chunk.h "Streaming"). */
+static void test_stream_choice(void **state)
+{
+	(void)state;
+	char p[1024];
+	opened o;
+	pv_err e;
+	assert_int_equal(open_file(pv_test_file(p, sizeof p, "data/byte_stream_split.zstd.parquet"), &o, &e), 0);
+	/* f64: one zstd data page of 300 rows */
+	pv_pagewalk w;
+	pv_page_info pi;
+	bool done;
+	assert_int_equal(pv_pagewalk_open(&w, o.src, &o.pf->meta->row_groups[0].columns[1], 0, &e), 0);
+	assert_int_equal(pv_pagewalk_next(&w, &pi, &done, &e), 0);
+	assert_false(done);
+	assert_true(pi.is_data);
+	pv_pagewalk_release(&w);
+	size_t u = (size_t)pi.uncompressed_size;
+	int64_t rows = o.pf->meta->row_groups[0].num_rows;
+	assert_int_equal(pi.num_values, rows);
+	assert_true(u > 64);
+	/* read whole, below 4x: decompressed at once */
+	assert_int_equal(streamed(&o, 1, u / 2, rows), 0);
+	/* the first read wants part of it: streamed */
+	assert_int_equal(streamed(&o, 1, u / 2, 10), 1);
+	/* read whole but at 4x stream_min or more: streamed */
+	assert_int_equal(streamed(&o, 1, u / 4, rows), 1);
+	/* below stream_min: never */
+	assert_int_equal(streamed(&o, 1, u + 1, 10), 0);
+	close_file(&o);
+}
+
 /* ------------------------------------------------------------------ seek costs */
 
 /* A seek to the last row decodes one page: with the OffsetIndex straight
@@ -512,6 +579,7 @@ int main(void)
 		cmocka_unit_test(test_crc),
 		cmocka_unit_test(test_caps),
 		cmocka_unit_test(test_seek_costs),
+		cmocka_unit_test(test_stream_choice),
 		cmocka_unit_test(test_lzo),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

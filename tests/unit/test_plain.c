@@ -171,6 +171,24 @@ static void test_roundtrip(void **state)
 /* Through a sliding window (pv_plain_fit, pv_plain_window): the page's
  * bytes come into a small buffer a piece at a time, as a streamed page's
  * do; gets and skips of what fits read the same values. */
+/* Moves the window win, which holds page bytes [*base, *base + *have),
+ * to start at the decoder's next value and adds 1 to 60 more bytes of
+ * the page (there must be some). */
+static void slide(const sample *s, pv_plain *d, uint8_t *win, size_t *base, size_t *have)
+{
+	size_t keep = *base + (size_t)(d->p - win);
+	size_t kept = *base + *have - keep;
+	memmove(win, win + (keep - *base), kept);
+	size_t more = 1 + below(60);
+	if (more > s->len - keep - kept)
+		more = s->len - keep - kept;
+	assert_true(more > 0);
+	memcpy(win + kept, s->page + keep + kept, more);
+	*base = keep;
+	*have = kept + more;
+	pv_plain_window(d, win, win + *have);
+}
+
 static void test_window(void **state)
 {
 	for (size_t ti = 0; ti < sizeof all_types / sizeof all_types[0]; ti++) {
@@ -198,17 +216,7 @@ static void test_window(void **state)
 				size_t m = pv_plain_fit(&d, want);
 				assert_true(m <= want);
 				if (m == 0) {
-					size_t keep = base + (size_t)(d.p - win);
-					size_t kept = base + have - keep;
-					memmove(win, win + (keep - base), kept);
-					size_t more = 1 + below(60);
-					if (more > s.len - keep - kept)
-						more = s.len - keep - kept;
-					assert_true(more > 0);
-					memcpy(win + kept, s.page + keep + kept, more);
-					base = keep;
-					have = kept + more;
-					pv_plain_window(&d, win, win + have);
+					slide(&s, &d, win, &base, &have);
 					continue;
 				}
 				if (below(3) == 0) {
@@ -232,6 +240,92 @@ static void test_window(void **state)
 			free_sample(&s);
 		}
 	}
+}
+
+/* pv_plain_copy_binary through a sliding window and a small, growing
+ * destination: every value's bytes and offsets as the page holds them; it
+ * stops at the window's edge (need 0) and at the room (need = the length),
+ * never fails; then a truncated page stops it and pv_plain_get names the
+ * truncation. Other types copy nothing. */
+static void test_copy_binary(void **state)
+{
+	(void)state;
+	for (int seed = 0; seed < 40; seed++) {
+		rng = 77000 + (uint64_t)seed;
+		size_t n = 1 + below(1500);
+		sample s;
+		make_sample(&s, PV_TYPE_BYTE_ARRAY, 0, n);
+		size_t total = 0;
+		for (size_t i = 0; i < n; i++)
+			total += s.lens[i];
+		uint8_t *dst = malloc(total + 1);
+		int32_t *offs = calloc(n + 1, sizeof *offs);
+		uint8_t *win = malloc(s.len + 1);
+		size_t base = 0, have = below(s.len < 30 ? s.len + 1 : 30);
+		memcpy(win, s.page, have);
+		pv_plain d;
+		pv_err e;
+		assert_int_equal(pv_plain_init(&d, win, s.len, PV_TYPE_BYTE_ARRAY, 0, (int64_t)n, &e), 0);
+		pv_plain_window(&d, win, win + have);
+		size_t pos = 0, used = 0, room = below(50);
+		while (pos < n) {
+			size_t bytes, need;
+			size_t want = 1 + below(40);
+			size_t m = pv_plain_copy_binary(&d, want, dst + used, room - used, offs + pos, &bytes,
+							&need);
+			assert_true(m <= want);
+			for (size_t i = 0; i < m; i++) {
+				assert_int_equal(offs[pos + i + 1] - offs[pos + i], (int32_t)s.lens[pos + i]);
+				assert_memory_equal(dst + offs[pos + i], s.bytes[pos + i], s.lens[pos + i]);
+			}
+			pos += m;
+			used += bytes;
+			assert_int_equal((size_t)offs[pos], used);
+			assert_int_equal(pv_plain_left(&d), (int64_t)(n - pos));
+			if (pos == n || m == want)
+				continue;
+			if (need > 0) {
+				/* stopped at the room: the next value's length */
+				assert_int_equal(need, s.lens[pos]);
+				assert_true(need > room - used);
+				room = used + need + below(100);
+				if (room > total)
+					room = total;
+				continue;
+			}
+			/* stopped at the window's edge */
+			slide(&s, &d, win, &base, &have);
+		}
+		assert_int_equal(used, total);
+		/* a page cut inside its last value: copies the others, then stops */
+		if (s.lens[n - 1] > 0) {
+			assert_int_equal(pv_plain_init(&d, s.page, s.len - 1, PV_TYPE_BYTE_ARRAY, 0, (int64_t)n, &e),
+					 0);
+			size_t bytes, need;
+			offs[0] = 0;
+			assert_int_equal(pv_plain_copy_binary(&d, n, dst, total, offs, &bytes, &need), n - 1);
+			assert_int_equal(need, 0);
+			pv_bytes_view v;
+			assert_int_equal(pv_plain_get(&d, &v, 1, &e), PV_ECORRUPT);
+			assert_true(has(&e, "exceeds"));
+		}
+		free(win);
+		free(offs);
+		free(dst);
+		free_sample(&s);
+	}
+	/* not BYTE_ARRAY: nothing */
+	uint8_t page[8] = { 0 };
+	int32_t offs[3] = { 0 };
+	uint8_t dst[8];
+	size_t bytes = 1, need = 1;
+	pv_plain d;
+	pv_err e;
+	assert_int_equal(pv_plain_init(&d, page, sizeof page, PV_TYPE_INT32, 0, 2, &e), 0);
+	assert_int_equal(pv_plain_copy_binary(&d, 2, dst, sizeof dst, offs, &bytes, &need), 0);
+	assert_int_equal(bytes, 0);
+	assert_int_equal(need, 0);
+	assert_int_equal(pv_plain_left(&d), 2);
 }
 
 static void test_take(void **state)
@@ -370,6 +464,7 @@ int main(void)
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_take),
 		cmocka_unit_test(test_window),
+		cmocka_unit_test(test_copy_binary),
 		cmocka_unit_test(test_booleans),
 		cmocka_unit_test(test_corrupt),
 		cmocka_unit_test(test_dispatch),
