@@ -6,6 +6,7 @@
  */
 #include "analyze/profile.h"
 
+#include <assert.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -117,12 +118,22 @@ int pv_colprof_init(pv_colprof *c, pv_prof_kind kind, size_t exact_max, pv_err *
 	len_init(&c->bytes);
 	len_init(&c->items);
 	c->mean_dim = -1;
-	if (has_values(kind)) {
-		c->hll = malloc(sizeof *c->hll);
-		if (!c->hll)
-			return pv_err_set(err, PV_ENOMEM, "out of memory");
-		pv_hll_init(c->hll);
-	}
+	c->hashes = has_values(kind);
+	return 0;
+}
+
+/* Starts c's HyperLogLog from the hashes of its exact table, which holds
+ * every distinct value seen: the sketch is then the one of all the values,
+ * as if it had been fed from the start (registers depend only on the set
+ * of hashes). */
+static int hll_start(pv_colprof *c, pv_err *err)
+{
+	assert(c->topk.exact && !c->hll);
+	if (!(c->hll = malloc(sizeof *c->hll)))
+		return pv_err_set(err, PV_ENOMEM, "out of memory");
+	pv_hll_init(c->hll);
+	for (size_t i = 0; i < c->topk.n_entries; i++)
+		pv_hll_add(c->hll, c->topk.entries[i].hash);
 	return 0;
 }
 
@@ -130,6 +141,7 @@ void pv_colprof_limit(pv_colprof *c, unsigned stats)
 {
 	c->stats = stats & PV_PROF_S_ALL;
 	if (!(c->stats & (PV_PROF_S_DISTINCT | PV_PROF_S_TOP))) {
+		c->hashes = false;
 		free(c->hll);
 		c->hll = NULL;
 	}
@@ -188,10 +200,33 @@ int pv_colprof_merge(pv_colprof *d, const pv_colprof *s, pv_err *err)
 {
 	d->rows += s->rows;
 	d->nulls += s->nulls;
-	if (d->hll && s->hll)
-		pv_hll_merge(d->hll, s->hll);
+	if (d->hashes && s->hashes) {
+		/* a side without a sketch is exact: its table is its set */
+		bool need = d->hll || s->hll || !d->topk.exact || !s->topk.exact ||
+			    d->topk.n_entries + s->topk.n_entries >= d->topk.exact_max;
+		if (need && !d->hll) {
+			if (!d->topk.exact)
+				return pv_err_set(err, PV_EINTERNAL, "value counts without a sketch");
+			int rc = hll_start(d, err);
+			if (rc)
+				return rc;
+		}
+		if (need && s->hll) {
+			pv_hll_merge(d->hll, s->hll);
+		} else if (need) {
+			if (!s->topk.exact)
+				return pv_err_set(err, PV_EINTERNAL, "value counts without a sketch");
+			for (size_t i = 0; i < s->topk.n_entries; i++)
+				pv_hll_add(d->hll, s->topk.entries[i].hash);
+		}
+	}
 	if (pv_topk_merge(&d->topk, &s->topk))
 		return pv_err_set(err, PV_ENOMEM, "out of memory");
+	if (d->hll && d->topk.exact && d->topk.n_entries < d->topk.exact_max) {
+		/* the union fit: the table is the set again */
+		free(d->hll);
+		d->hll = NULL;
+	}
 	if (s->has_minmax) {
 		if (!d->has_minmax) {
 			d->imin = s->imin, d->imax = s->imax;
@@ -331,9 +366,18 @@ static int64_t utf8_chars(const uint8_t *s, size_t n)
 static inline int count_value(pv_colprof *c, uint64_t h, pv_topk_entry **out_new, pv_err *err)
 {
 	*out_new = NULL;
-	if (!c->hll)
+	if (!c->hashes)
 		return 0;
-	pv_hll_add(c->hll, h);
+	if (c->hll) {
+		pv_hll_add(c->hll, h);
+	} else if (c->topk.n_entries >= c->topk.exact_max) {
+		/* the next new value turns the table approximate: keep the
+		 * set as a sketch first */
+		int rc = hll_start(c, err);
+		if (rc)
+			return rc;
+		pv_hll_add(c->hll, h);
+	}
 	bool fresh;
 	pv_topk_entry *e;
 	if (pv_topk_add(&c->topk, h, 1, &e, &fresh))
@@ -638,7 +682,7 @@ static int feed(pv_colprof *c, const pv_atype *t, const struct ArrowArray *a, co
 					return rc;
 			}
 			/* a lengths-only profile hashes nothing */
-			if (c->hll && count_value(c, pv_hll_hash(p, len), &e, err))
+			if (c->hashes && count_value(c, pv_hll_hash(p, len), &e, err))
 				return PV_ENOMEM;
 			if (e) {
 				if (c->kind == PV_PROF_STRING) {
@@ -960,7 +1004,8 @@ typedef struct colset {
 } colset;
 
 typedef struct worker {
-	pv_profile *p;
+	pv_profile *p;          /* group rows, and the column being worked on */
+	size_t cur;             /* that column (SIZE_MAX: none) */
 	feed_ctx fx;
 	pv_err err;
 	pv_buf key;
@@ -987,7 +1032,9 @@ typedef struct run_ctx {
 	size_t n_tasks;
 	atomic_size_t next;
 	atomic_int stop;
-	atomic_llong rows_done;
+	atomic_llong rows_done;     /* over every task: n_cols times the rows */
+	int64_t n_cols;             /* task columns per row group */
+	pv_profile *res;            /* finished columns, merged (lock) */
 	pthread_mutex_t lock;
 	int rc;
 	pv_err err;
@@ -1211,19 +1258,57 @@ static int run_task(run_ctx *r, worker *w, const task *t)
 		b.release(&b);
 		if (rc)
 			break;
-		/* progress counts the rows of the row-counting column */
-		if (t->col != r->counter)
-			len = 0;
+		/* tasks go column by column: progress is the rows of every
+		 * task column done, over the number of task columns */
 		long long done = atomic_fetch_add(&r->rows_done, len) + len;
 		if (r->opts->progress) {
 			pthread_mutex_lock(&r->lock);
-			r->opts->progress(r->opts->progress_ctx, done);
+			r->opts->progress(r->opts->progress_ctx, done / r->n_cols);
 			pthread_mutex_unlock(&r->lock);
 		}
 		if (atomic_load(&r->stop))
 			break;
 	}
 	pv_scan_close(s);
+	return rc;
+}
+
+/* Moves the worker's profilers of column c (every group) into the
+ * result and gives the worker fresh ones. Tasks come column by column,
+ * so a worker that moves on never sees c again: its state for c is
+ * freed early instead of living until a merge at the end, which bounds
+ * memory by the finished result plus the columns in hand. A result
+ * column nothing reached yet takes the worker's profiler as it is. */
+static int flush_column(run_ctx *r, worker *w, size_t c)
+{
+	int rc = 0;
+	pthread_mutex_lock(&r->lock);
+	for (size_t g = 0; g < w->p->n_groups && !rc; g++) {
+		pv_profile_group *wg = &w->p->groups[g];
+		long dg = find_group(r->res, wg->key);
+		if (dg < 0) {
+			size_t at;
+			rc = pv_profile_add_group(r->res, wg->key, &at, &w->err);
+			dg = (long)at;
+		}
+		if (rc)
+			break;
+		pv_colprof *d = &r->res->groups[dg].cols[c], *s = &wg->cols[c];
+		if (!d->rows) {
+			pv_colprof t = *d;
+			*d = *s;
+			*s = t;
+		} else {
+			rc = pv_colprof_merge(d, s, &w->err);
+		}
+	}
+	pthread_mutex_unlock(&r->lock);
+	for (size_t g = 0; g < w->p->n_groups && !rc; g++) {
+		pv_colprof *s = &w->p->groups[g].cols[c];
+		pv_colprof_release(s);
+		rc = pv_colprof_init(s, w->p->columns[c].kind, w->p->exact_max, &w->err);
+		pv_colprof_limit(s, w->p->stats);
+	}
 	return rc;
 }
 
@@ -1235,13 +1320,23 @@ static void worker_fn(void *ctx, size_t wi)
 		if (atomic_load(&r->stop))
 			return;
 		size_t ti = atomic_fetch_add(&r->next, 1);
-		if (ti >= r->n_tasks)
-			return;
-		int rc = run_task(r, w, &r->tasks[ti]);
+		const task *t = ti < r->n_tasks ? &r->tasks[ti] : NULL;
+		int rc = 0;
+		if (w->cur != SIZE_MAX && (!t || t->col != w->cur)) {
+			rc = flush_column(r, w, w->cur);
+			w->cur = SIZE_MAX;
+		}
+		if (!rc && t) {
+			if (t->col != SIZE_MAX)
+				w->cur = t->col;
+			rc = run_task(r, w, t);
+		}
 		if (rc) {
 			fail(r, rc, &w->err);
 			return;
 		}
+		if (!t)
+			return;
 	}
 }
 
@@ -1568,8 +1663,9 @@ int pv_profile_run(const pv_dataset *ds, const pv_profile_opts *opts_in, pv_prof
 	}
 	bool count_task = r.counter == SIZE_MAX && opts.by;
 
-	/* one task per decoded column of each non-empty row group, in
-	 * dataset order, so workers tend to hold different columns */
+	/* one task per decoded column of each non-empty row group, column
+	 * by column (flush_column): the workers share a column's row groups,
+	 * and a column's state is merged once, when a worker leaves it */
 	if ((rc = pv_rowmap_init(&map, ds, err)))
 		goto done;
 	size_t n_tasks = 0, per_rg = count_task;
@@ -1583,21 +1679,22 @@ int pv_profile_run(const pv_dataset *ds, const pv_profile_opts *opts_in, pv_prof
 		rc = pv_err_set(err, PV_ENOMEM, "out of memory");
 		goto done;
 	}
-	for (size_t f = 0; f < ds->n_files; f++) {
-		const pv_pfile *pf = ds->files[f].pf;
-		if (!pf)
+	r.n_cols = per_rg ? (int64_t)per_rg : 1;
+	for (size_t c = 0; c <= n_sel; c++) {
+		if (c < n_sel ? !proto->columns[c].decoded : !count_task)
 			continue;
-		int64_t first = map.file_first[f];
-		for (size_t g = 0; g < pf->meta->n_row_groups; g++) {
-			int64_t rows = pf->meta->row_groups[g].num_rows;
-			if (rows <= 0)
+		for (size_t f = 0; f < ds->n_files; f++) {
+			const pv_pfile *pf = ds->files[f].pf;
+			if (!pf)
 				continue;
-			for (size_t c = 0; c < n_sel; c++)
-				if (proto->columns[c].decoded)
-					r.tasks[r.n_tasks++] = (task){ f, g, first, rows, c };
-			if (count_task)
-				r.tasks[r.n_tasks++] = (task){ f, g, first, rows, SIZE_MAX };
-			first += rows;
+			int64_t first = map.file_first[f];
+			for (size_t g = 0; g < pf->meta->n_row_groups; g++) {
+				int64_t rows = pf->meta->row_groups[g].num_rows;
+				if (rows > 0)
+					r.tasks[r.n_tasks++] =
+						(task){ f, g, first, rows, c < n_sel ? c : SIZE_MAX };
+				first += rows > 0 ? rows : 0;
+			}
 		}
 	}
 	int n_threads = opts.n_threads > 0 ? opts.n_threads : pv_pool_ncpu();
@@ -1609,8 +1706,13 @@ int pv_profile_run(const pv_dataset *ds, const pv_profile_opts *opts_in, pv_prof
 		goto done;
 	}
 	r.n_workers = (size_t)n_threads;
+	if (!(r.res = proto_copy(proto, err))) {
+		rc = PV_ENOMEM;
+		goto done;
+	}
 	for (int i = 0; i < n_threads; i++) {
 		worker *w = &r.workers[i];
+		w->cur = SIZE_MAX;
 		pv_buf_init(&w->fx.text, 0);
 		pv_buf_init(&w->key, 0);
 		w->fx.max_chars = proto->max_chars;
@@ -1626,9 +1728,22 @@ int pv_profile_run(const pv_dataset *ds, const pv_profile_opts *opts_in, pv_prof
 		pv_err_copy(err, &r.err);
 		goto done;
 	}
-	pv_profile *res = r.workers[0].p;
-	for (int i = 1; i < n_threads && !rc; i++)
-		rc = pv_profile_merge(res, r.workers[i].p, err);
+	/* the columns are in r.res; the workers keep the group rows */
+	pv_profile *res = r.res;
+	for (int i = 0; i < n_threads && !rc; i++) {
+		const pv_profile *wp = r.workers[i].p;
+		for (size_t g = 0; g < wp->n_groups && !rc; g++) {
+			long dg = find_group(res, wp->groups[g].key);
+			if (dg < 0) {
+				size_t at;
+				rc = pv_profile_add_group(res, wp->groups[g].key, &at, err);
+				dg = (long)at;
+			}
+			if (!rc)
+				res->groups[dg].rows += wp->groups[g].rows;
+		}
+		res->rows += wp->rows;
+	}
 	if (rc)
 		goto done;
 	/* the footer answers are the dataset's, not a sum over workers */
@@ -1662,9 +1777,10 @@ int pv_profile_run(const pv_dataset *ds, const pv_profile_opts *opts_in, pv_prof
 	res->n_files = 0;
 	for (size_t f = 0; f < ds->n_files; f++)
 		res->n_files += ds->files[f].pf != NULL;
-	r.workers[0].p = NULL;
+	r.res = NULL;
 	*out = res;
 done:
+	pv_profile_free(r.res);
 	for (size_t i = 0; r.workers && i < r.n_workers; i++) {
 		worker *w = &r.workers[i];
 		pv_profile_free(w->p);

@@ -369,7 +369,11 @@ static void test_state_roundtrip(void **state)
 	assert_int_equal(pv_profile_merge(q, p, &err), 0);
 	assert_int_equal(q->rows, 2 * p->rows);
 	assert_int_equal(q->groups[0].cols[0].nulls, 2 * p->groups[0].cols[0].nulls);
-	assert_memory_equal(q->groups[0].cols[0].hll->reg, p->groups[0].cols[0].hll->reg, PV_HLL_M);
+	/* small exact tables: no sketch on either side */
+	assert_null(p->groups[0].cols[0].hll);
+	assert_null(q->groups[0].cols[0].hll);
+	assert_int_equal(pv_topk_distinct(&q->groups[0].cols[0].topk),
+			 pv_topk_distinct(&p->groups[0].cols[0].topk));
 	free(a);
 	free(b);
 	pv_profile_free(q);
@@ -453,6 +457,7 @@ static void test_lengths_only(void **state)
 	assert_int_equal(pv_colprof_init(&full, PV_PROF_STRING, 0, NULL), 0);
 	assert_int_equal(pv_colprof_init(&lo, PV_PROF_STRING, 0, NULL), 0);
 	pv_colprof_limit(&lo, PV_PROF_S_LENGTHS);
+	assert_false(lo.hashes);
 	assert_null(lo.hll);
 	assert_int_equal(pv_colprof_feed(&full, t, &c.a, NULL, 5, 3, &scratch, NULL), 0);
 	assert_int_equal(pv_colprof_feed(&lo, t, &c.a, NULL, 5, 3, &scratch, NULL), 0);
@@ -472,6 +477,120 @@ static void test_lengths_only(void **state)
 	pv_arena_release(&ar);
 }
 
+/* The sketch of values v[0..n) other than those with v % 10 == 3 (the
+ * NULLs of make_ints), as a profiler fed from the start would hold it. */
+static void reference_hll(pv_hll *h, const int64_t *v, int64_t n)
+{
+	pv_hll_init(h);
+	for (int64_t i = 0; i < n; i++)
+		if (v[i] % 10 != 3)
+			pv_hll_add(h, pv_hll_hash_u64((uint64_t)v[i]));
+}
+
+static void feed_ints(pv_colprof *c, size_t exact_max, const pv_atype *t, const int64_t *v,
+		      int64_t n)
+{
+	pv_buf scratch;
+	pv_buf_init(&scratch, 0);
+	col k;
+	make_ints(&k, v, n);
+	assert_int_equal(pv_colprof_init(c, PV_PROF_INT, exact_max, NULL), 0);
+	assert_int_equal(pv_colprof_feed(c, t, &k.a, NULL, n, 8192, &scratch, NULL), 0);
+	col_free(&k);
+	pv_buf_release(&scratch);
+}
+
+/* The distinct sketch starts when the exact table fills: below that no
+ * sketch exists and the count is exact; past it the registers equal
+ * those of a sketch fed every value from the start, whether the
+ * threshold is crossed while feeding or while merging, in either order. */
+static void test_exact_to_sketch(void **state)
+{
+	pv_arena ar;
+	pv_arena_init(&ar, 0);
+	pv_atype *t = type_of(&ar, "l");
+	enum { EXACT = 1000, N = 5000 };
+	int64_t *v = malloc(N * sizeof *v);
+	for (int64_t i = 0; i < N; i++)
+		v[i] = i * 7 + 1; /* distinct; i % 10 == 3 rows are NULL */
+	pv_hll *ref = malloc(sizeof *ref);
+	bool exact;
+
+	/* 900 values (810 non-NULL distinct): exact, no sketch */
+	pv_colprof a, b, m;
+	feed_ints(&a, EXACT, t, v, 900);
+	assert_null(a.hll);
+	assert_true(a.hashes);
+	assert_true(pv_colprof_distinct(&a, &exact) == 810.0);
+	assert_true(exact);
+
+	/* 5,000 values (4,500 distinct) through a 1,000-value table: the
+	 * sketch is the one of every value */
+	pv_colprof w;
+	feed_ints(&w, EXACT, t, v, N);
+	assert_non_null(w.hll);
+	assert_false(w.topk.exact);
+	reference_hll(ref, v, N);
+	assert_memory_equal(w.hll->reg, ref->reg, PV_HLL_M);
+	double d = pv_colprof_distinct(&w, &exact);
+	assert_false(exact);
+	assert_true(fabs(d - 4500.0) <= PV_HLL_BOUND * 4500.0);
+
+	/* two exact halves whose union (1,620 values) overflows the table */
+	feed_ints(&b, EXACT, t, v + 900, 900);
+	assert_null(b.hll);
+	feed_ints(&m, EXACT, t, v, 0);
+	assert_int_equal(pv_colprof_merge(&m, &a, NULL), 0);
+	assert_null(m.hll);
+	assert_int_equal(pv_colprof_merge(&m, &b, NULL), 0);
+	assert_non_null(m.hll);
+	assert_false(m.topk.exact);
+	reference_hll(ref, v, 1800);
+	assert_memory_equal(m.hll->reg, ref->reg, PV_HLL_M);
+	pv_colprof_release(&m);
+
+	/* exact into approximate, and approximate into exact */
+	pv_colprof big;
+	feed_ints(&big, EXACT, t, v + 1800, N - 1800);
+	assert_non_null(big.hll);
+	feed_ints(&m, EXACT, t, v, 0);
+	assert_int_equal(pv_colprof_merge(&m, &a, NULL), 0);
+	assert_int_equal(pv_colprof_merge(&m, &big, NULL), 0);
+	reference_hll(ref, v, 900);
+	for (int64_t i = 1800; i < N; i++)
+		if (v[i] % 10 != 3)
+			pv_hll_add(ref, pv_hll_hash_u64((uint64_t)v[i]));
+	assert_memory_equal(m.hll->reg, ref->reg, PV_HLL_M);
+	assert_int_equal(pv_colprof_merge(&big, &a, NULL), 0);
+	assert_memory_equal(big.hll->reg, ref->reg, PV_HLL_M);
+	assert_int_equal(big.rows, m.rows);
+	pv_colprof_release(&m);
+
+	/* overlapping halves whose entries sum past the table but whose
+	 * union fits: exact again, no sketch left */
+	feed_ints(&m, EXACT, t, v, 0);
+	pv_colprof a2;
+	feed_ints(&a2, EXACT, t, v + 300, 600); /* rows 300..900: 540 values */
+	assert_true(pv_topk_distinct(&a.topk) + pv_topk_distinct(&a2.topk) >= EXACT);
+	assert_int_equal(pv_colprof_merge(&m, &a, NULL), 0);
+	assert_int_equal(pv_colprof_merge(&m, &a2, NULL), 0);
+	assert_true(m.topk.exact);
+	assert_null(m.hll);
+	d = pv_colprof_distinct(&m, &exact);
+	assert_true(exact);
+	assert_true(d == 810.0);
+
+	pv_colprof_release(&a);
+	pv_colprof_release(&a2);
+	pv_colprof_release(&b);
+	pv_colprof_release(&m);
+	pv_colprof_release(&w);
+	pv_colprof_release(&big);
+	free(ref);
+	free(v);
+	pv_arena_release(&ar);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -484,6 +603,7 @@ int main(void)
 		cmocka_unit_test(test_merge_mismatch),
 		cmocka_unit_test(test_stats_parse),
 		cmocka_unit_test(test_lengths_only),
+		cmocka_unit_test(test_exact_to_sketch),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
