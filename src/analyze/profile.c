@@ -1004,8 +1004,7 @@ typedef struct colset {
 } colset;
 
 typedef struct worker {
-	pv_profile *p;          /* group rows, and the column being worked on */
-	size_t cur;             /* that column (SIZE_MAX: none) */
+	pv_profile *p;          /* group rows, and the task's column */
 	feed_ctx fx;
 	pv_err err;
 	pv_buf key;
@@ -1258,8 +1257,8 @@ static int run_task(run_ctx *r, worker *w, const task *t)
 		b.release(&b);
 		if (rc)
 			break;
-		/* tasks go column by column: progress is the rows of every
-		 * task column done, over the number of task columns */
+		/* progress: the rows done over every task column, over the
+		 * number of task columns (smoother than one column's rows) */
 		long long done = atomic_fetch_add(&r->rows_done, len) + len;
 		if (r->opts->progress) {
 			pthread_mutex_lock(&r->lock);
@@ -1273,18 +1272,20 @@ static int run_task(run_ctx *r, worker *w, const task *t)
 	return rc;
 }
 
-/* Moves the worker's profilers of column c (every group) into the
- * result and gives the worker fresh ones. Tasks come column by column,
- * so a worker that moves on never sees c again: its state for c is
- * freed early instead of living until a merge at the end, which bounds
- * memory by the finished result plus the columns in hand. A result
- * column nothing reached yet takes the worker's profiler as it is. */
+/* Moves the worker's profilers of column c (every group the task fed)
+ * into the result and gives the worker fresh ones, after every task: a
+ * worker then holds one row group of one column, and the values of a
+ * column live in one table, the result's, rather than in one per worker
+ * until a merge at the end. A result column nothing reached yet takes
+ * the worker's profiler as it is. */
 static int flush_column(run_ctx *r, worker *w, size_t c)
 {
 	int rc = 0;
 	pthread_mutex_lock(&r->lock);
 	for (size_t g = 0; g < w->p->n_groups && !rc; g++) {
 		pv_profile_group *wg = &w->p->groups[g];
+		if (!wg->cols[c].rows)
+			continue;
 		long dg = find_group(r->res, wg->key);
 		if (dg < 0) {
 			size_t at;
@@ -1305,6 +1306,8 @@ static int flush_column(run_ctx *r, worker *w, size_t c)
 	pthread_mutex_unlock(&r->lock);
 	for (size_t g = 0; g < w->p->n_groups && !rc; g++) {
 		pv_colprof *s = &w->p->groups[g].cols[c];
+		if (!s->rows && !s->hll && !s->topk.n_entries)
+			continue; /* fresh (swapped in, or not fed) */
 		pv_colprof_release(s);
 		rc = pv_colprof_init(s, w->p->columns[c].kind, w->p->exact_max, &w->err);
 		pv_colprof_limit(s, w->p->stats);
@@ -1320,23 +1323,16 @@ static void worker_fn(void *ctx, size_t wi)
 		if (atomic_load(&r->stop))
 			return;
 		size_t ti = atomic_fetch_add(&r->next, 1);
-		const task *t = ti < r->n_tasks ? &r->tasks[ti] : NULL;
-		int rc = 0;
-		if (w->cur != SIZE_MAX && (!t || t->col != w->cur)) {
-			rc = flush_column(r, w, w->cur);
-			w->cur = SIZE_MAX;
-		}
-		if (!rc && t) {
-			if (t->col != SIZE_MAX)
-				w->cur = t->col;
-			rc = run_task(r, w, t);
-		}
+		if (ti >= r->n_tasks)
+			return;
+		const task *t = &r->tasks[ti];
+		int rc = run_task(r, w, t);
+		if (!rc && t->col != SIZE_MAX)
+			rc = flush_column(r, w, t->col);
 		if (rc) {
 			fail(r, rc, &w->err);
 			return;
 		}
-		if (!t)
-			return;
 	}
 }
 
@@ -1664,8 +1660,10 @@ int pv_profile_run(const pv_dataset *ds, const pv_profile_opts *opts_in, pv_prof
 	bool count_task = r.counter == SIZE_MAX && opts.by;
 
 	/* one task per decoded column of each non-empty row group, column
-	 * by column (flush_column): the workers share a column's row groups,
-	 * and a column's state is merged once, when a worker leaves it */
+	 * by column: the result's tables then grow one column at a time
+	 * (measured on demo/docs: 23 MiB peak against 26 in dataset order;
+	 * on a file of large pages both workers may hold pages of the same
+	 * big column, about 10 MiB more there) */
 	if ((rc = pv_rowmap_init(&map, ds, err)))
 		goto done;
 	size_t n_tasks = 0, per_rg = count_task;
@@ -1712,7 +1710,6 @@ int pv_profile_run(const pv_dataset *ds, const pv_profile_opts *opts_in, pv_prof
 	}
 	for (int i = 0; i < n_threads; i++) {
 		worker *w = &r.workers[i];
-		w->cur = SIZE_MAX;
 		pv_buf_init(&w->fx.text, 0);
 		pv_buf_init(&w->key, 0);
 		w->fx.max_chars = proto->max_chars;
