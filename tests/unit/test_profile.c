@@ -25,6 +25,15 @@ static uint64_t next(uint64_t *s)
 	return *s;
 }
 
+/* The leading decimal number of s (the tests' own, banned.h bans atoi). */
+static int atoi_test(const char *s)
+{
+	int v = 0;
+	while (*s >= '0' && *s <= '9')
+		v = v * 10 + (*s++ - '0');
+	return v;
+}
+
 static void test_topk_exact(void **state)
 {
 	pv_topk t;
@@ -44,6 +53,50 @@ static void test_topk_exact(void **state)
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(top[i]->count, 7);
 	pv_topk_release(&t);
+}
+
+/* Texts past the first block (5,000 texts of 39 bytes fill three
+ * 64 KiB blocks): each entry keeps its own text, and so does a merge
+ * into another table, and a text cut at PV_TOPK_TEXT bytes says so. */
+static void test_topk_texts(void **state)
+{
+	enum { N = 5000 };
+	pv_topk a, b;
+	pv_topk_init(&a, 10000, 0);
+	pv_topk_init(&b, 10000, 0);
+	char want[80];
+	for (int v = 0; v < N; v++) {
+		pv_topk_entry *e;
+		bool fresh;
+		int n = snprintf(want, sizeof want, "value %05d padded to forty-odd bytes %d", v, v % 10);
+		assert_int_equal(pv_topk_add(&a, pv_hll_hash_u64((uint64_t)v), 1, &e, &fresh), 0);
+		assert_true(fresh);
+		assert_int_equal(pv_topk_set_text(&a, e, want, (size_t)n), 0);
+	}
+	assert_int_equal(a.n_blocks, 3);
+	assert_int_equal(pv_topk_merge(&b, &a), 0);
+	pv_topk *ts[] = { &a, &b };
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; i < ts[k]->n_entries; i++) {
+			const pv_topk_entry *e = &ts[k]->entries[i];
+			int v = atoi_test(pv_topk_text(ts[k], e) + 6);
+			int n = snprintf(want, sizeof want, "value %05d padded to forty-odd bytes %d", v,
+					 v % 10);
+			assert_int_equal(e->text_len, n);
+			assert_memory_equal(pv_topk_text(ts[k], e), want, (size_t)n);
+			assert_true(e->hash == pv_hll_hash_u64((uint64_t)v));
+		}
+	/* a long text is cut and flagged */
+	pv_topk_entry *e;
+	bool fresh;
+	const char *lng = "0123456789012345678901234567890123456789012345678901234567890123";
+	assert_int_equal(pv_topk_add(&b, 42424242, 1, &e, &fresh), 0);
+	assert_int_equal(pv_topk_set_text(&b, e, lng, strlen(lng)), 0);
+	assert_true(e->text_cut);
+	assert_int_equal(e->text_len, PV_TOPK_TEXT);
+	assert_memory_equal(pv_topk_text(&b, e), lng, PV_TOPK_TEXT);
+	pv_topk_release(&a);
+	pv_topk_release(&b);
 }
 
 /* A skewed stream: value v appears about n / (v + 1)^1.2 times. After
@@ -595,6 +648,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_topk_exact),
+		cmocka_unit_test(test_topk_texts),
 		cmocka_unit_test(test_topk_bound),
 		cmocka_unit_test(test_moments_merge),
 		cmocka_unit_test(test_colprof_merge_equals_whole),
