@@ -323,21 +323,49 @@ static int cmp_entry(const void *a, const void *b, void *ctx)
 	int c = memcmp(pv_topk_text(t, x), pv_topk_text(t, y), n);
 	if (c)
 		return c;
-	return (x->text_len > y->text_len) - (x->text_len < y->text_len);
+	if (x->text_len != y->text_len)
+		return (x->text_len > y->text_len) - (x->text_len < y->text_len);
+	/* equal texts (cut ones): table order, so the order is total */
+	return (x > y) - (x < y);
+}
+
+/* Restores the heap below h[i] (the worst-ranked entry on top). */
+static void sift_down(const pv_topk *t, const pv_topk_entry **h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, w = i;
+		if (l < n && cmp_entry(&h[l], &h[w], (void *)t) > 0)
+			w = l;
+		if (r < n && cmp_entry(&h[r], &h[w], (void *)t) > 0)
+			w = r;
+		if (w == i)
+			return;
+		const pv_topk_entry *x = h[i];
+		h[i] = h[w];
+		h[w] = x;
+		i = w;
+	}
 }
 
 size_t pv_topk_top(const pv_topk *t, const pv_topk_entry **out, size_t max)
 {
 	if (!t->n_entries || !max)
 		return 0;
-	const pv_topk_entry **all = malloc(t->n_entries * sizeof *all);
-	if (!all)
-		return 0;
-	for (size_t i = 0; i < t->n_entries; i++)
-		all[i] = &t->entries[i];
-	qsort_r(all, t->n_entries, sizeof *all, cmp_entry, (void *)t);
+	/* the best max of n entries through a heap of max (reports ask for
+	 * a few of tens of thousands: sorting them all cost more than the
+	 * rest of a small profile) */
 	size_t m = t->n_entries < max ? t->n_entries : max;
-	memcpy(out, all, m * sizeof *out);
-	free(all);
+	for (size_t i = 0; i < m; i++)
+		out[i] = &t->entries[i];
+	for (size_t i = m / 2; i-- > 0;)
+		sift_down(t, out, m, i);
+	for (size_t i = m; i < t->n_entries; i++) {
+		const pv_topk_entry *e = &t->entries[i];
+		if (cmp_entry(&e, &out[0], (void *)t) < 0) {
+			out[0] = e;
+			sift_down(t, out, m, 0);
+		}
+	}
+	qsort_r(out, m, sizeof *out, cmp_entry, (void *)t);
 	return m;
 }

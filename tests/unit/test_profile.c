@@ -99,6 +99,58 @@ static void test_topk_texts(void **state)
 	pv_topk_release(&b);
 }
 
+static int by_rank(const void *a, const void *b, void *ctx)
+{
+	const pv_topk *t = ctx;
+	const pv_topk_entry *x = *(const pv_topk_entry *const *)a;
+	const pv_topk_entry *y = *(const pv_topk_entry *const *)b;
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	size_t n = x->text_len < y->text_len ? x->text_len : y->text_len;
+	int c = memcmp(pv_topk_text(t, x), pv_topk_text(t, y), n);
+	if (c)
+		return c;
+	if (x->text_len != y->text_len)
+		return x->text_len < y->text_len ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+/* pv_topk_top's best entries are the head of a full sort by count, then
+ * text (many ties: counts 1..4, texts sharing prefixes, equal texts). */
+static void test_topk_top(void **state)
+{
+	enum { N = 3000 };
+	pv_topk t;
+	pv_topk_init(&t, 10000, 0);
+	uint64_t s = 99;
+	for (int i = 0; i < 8000; i++) {
+		int v = (int)(next(&s) % N);
+		pv_topk_entry *e;
+		bool fresh;
+		assert_int_equal(pv_topk_add(&t, pv_hll_hash_u64((uint64_t)v), 1, &e, &fresh), 0);
+		if (fresh) {
+			char txt[32];
+			int n = snprintf(txt, sizeof txt, "v%d", v % 700);
+			assert_int_equal(pv_topk_set_text(&t, e, txt, (size_t)n), 0);
+		}
+	}
+	size_t n = t.n_entries;
+	const pv_topk_entry **all = malloc(n * sizeof *all), **got = malloc(n * sizeof *got);
+	for (size_t i = 0; i < n; i++)
+		all[i] = &t.entries[i];
+	qsort_r(all, n, sizeof *all, by_rank, &t);
+	size_t maxes[] = { 1, 5, 50, 777, n, n + 10 };
+	for (size_t k = 0; k < sizeof maxes / sizeof *maxes; k++) {
+		size_t m = pv_topk_top(&t, got, maxes[k]);
+		assert_int_equal(m, maxes[k] < n ? maxes[k] : n);
+		for (size_t i = 0; i < m; i++)
+			assert_ptr_equal(got[i], all[i]);
+	}
+	free(all);
+	free(got);
+	pv_topk_release(&t);
+}
+
 /* A skewed stream: value v appears about n / (v + 1)^1.2 times. After
  * the table turns approximate every count is low by at most `error`,
  * error <= n / (k + 1), and every heavy value is still present. */
@@ -650,6 +702,7 @@ int main(void)
 		cmocka_unit_test(test_topk_exact),
 		cmocka_unit_test(test_topk_texts),
 		cmocka_unit_test(test_topk_bound),
+		cmocka_unit_test(test_topk_top),
 		cmocka_unit_test(test_moments_merge),
 		cmocka_unit_test(test_colprof_merge_equals_whole),
 		cmocka_unit_test(test_string_lengths),
