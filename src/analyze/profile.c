@@ -16,6 +16,7 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/pool.h"
+#include "base/utf8count.h"
 #include "dataset/scan.h"
 #include "format/stats.h"
 #include "render/arrowval.h"
@@ -341,24 +342,6 @@ static inline bool is_valid(const struct ArrowArray *a, int64_t i)
 		return true;
 	int64_t j = a->offset + i;
 	return (v[j >> 3] >> (j & 7)) & 1;
-}
-
-/* UTF-8 characters in s: bytes that are not continuation bytes, counted
- * eight at a time. */
-static int64_t utf8_chars(const uint8_t *s, size_t n)
-{
-	size_t cont = 0, i = 0;
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w;
-		memcpy(&w, s + i, 8);
-		/* bit 7 set and bit 6 clear: 10xxxxxx */
-		uint64_t m = (w & ~(w << 1) & 0x8080808080808080u) >> 7;
-		/* one bit per byte: their sum lands in the top byte */
-		cont += (size_t)((m * 0x0101010101010101u) >> 56);
-	}
-	for (; i < n; i++)
-		cont += (s[i] & 0xC0) == 0x80;
-	return (int64_t)(n - cont);
 }
 
 /* Counts one value into the distinct and frequent-value sketches; a new
@@ -697,7 +680,7 @@ static int feed(pv_colprof *c, const pv_atype *t, const struct ArrowArray *a, co
 			if (!(c->stats & PV_PROF_S_LENGTHS))
 				break;
 			bool q = c->stats & PV_PROF_S_QUANTILES;
-			int64_t chars = c->kind == PV_PROF_STRING ? utf8_chars(p, len) : (int64_t)len;
+			int64_t chars = c->kind == PV_PROF_STRING ? pv_utf8_count(p, len) : (int64_t)len;
 			len_add(&c->chars, chars, q);
 			len_add(&c->bytes, (int64_t)len, q);
 			c->n_over += chars > fx->max_chars;
