@@ -1216,10 +1216,18 @@ static int feed_batch(run_ctx *r, worker *w, const task *t, const struct ArrowAr
 	return 0;
 }
 
+/* Rows per batch of a list column. */
+#define LIST_BATCH_ROWS 1024
+
 static int run_task(run_ctx *r, worker *w, const task *t)
 {
 	const colset *cs = &r->sets[t->col == SIZE_MAX ? r->proto->n_columns : t->col];
 	pv_scan_opts so = { .columns = cs->columns, .verify_crc = r->opts->verify_crc };
+	/* a batch of lists holds every item and two levels per item: fewer
+	 * rows keep it near the size of a batch of scalars */
+	if (t->col != SIZE_MAX && (r->proto->columns[t->col].kind == PV_PROF_LIST ||
+				   r->proto->columns[t->col].kind == PV_PROF_EMBEDDING))
+		so.batch_rows = LIST_BATCH_ROWS;
 	pv_row_range range = { t->first, t->rows };
 	pv_scan *s;
 	int rc = pv_scan_open(r->ds, &so, &range, 1, &s, &w->err);
