@@ -989,6 +989,8 @@ typedef struct colset {
 typedef struct worker {
 	pv_profile *p;          /* group rows, and the column in hand */
 	size_t cur;             /* that column (SIZE_MAX: none) */
+	long *res_group;        /* per group of p: its index in the result, or -1 */
+	size_t n_res_group;
 	feed_ctx fx;
 	pv_err err;
 	pv_buf key;
@@ -996,6 +998,10 @@ typedef struct worker {
 	size_t sel_cap;
 	int64_t *gid;       /* per row: its group */
 	size_t gid_cap;
+	int64_t *gend;      /* per group: where its rows end in sel */
+	size_t gend_cap;
+	uint32_t *gix;      /* the groups of p by key hash: index + 1, 0 empty */
+	size_t gix_cap;     /* power of two, at most half full */
 } worker;
 
 typedef struct run_ctx {
@@ -1071,18 +1077,49 @@ static pv_profile *proto_copy(const pv_profile *proto, pv_err *err)
 }
 
 /* The group of this worker's profile for key (made when new). */
+static void gix_put(worker *w, size_t g)
+{
+	const char *key = w->p->groups[g].key;
+	size_t h = (size_t)pv_hll_hash(key, strlen(key)) & (w->gix_cap - 1);
+	while (w->gix[h])
+		h = (h + 1) & (w->gix_cap - 1);
+	w->gix[h] = (uint32_t)(g + 1);
+}
+
+/* The group of this worker's profile for key (made when new), through a
+ * hash of the keys: with --by over hundreds of values the key changes
+ * from row to row. */
 static int group_for(run_ctx *r, worker *w, const char *key, size_t *out)
 {
-	long g = find_group(w->p, key);
-	if (g >= 0) {
-		*out = (size_t)g;
-		return 0;
+	if (w->gix_cap) {
+		size_t h = (size_t)pv_hll_hash(key, strlen(key)) & (w->gix_cap - 1);
+		for (; w->gix[h]; h = (h + 1) & (w->gix_cap - 1))
+			if (!strcmp(w->p->groups[w->gix[h] - 1].key, key)) {
+				*out = w->gix[h] - 1;
+				return 0;
+			}
 	}
 	if (w->p->n_groups >= r->max_groups)
 		return pv_err_set(&w->err, PV_ELIMIT,
 				  "column '%s' has more than %zu values; --by needs a coarser key",
 				  r->opts->by, r->max_groups);
-	return pv_profile_add_group(w->p, key, out, &w->err);
+	int rc = pv_profile_add_group(w->p, key, out, &w->err);
+	if (rc)
+		return rc;
+	if (w->p->n_groups * 2 > w->gix_cap) {
+		size_t cap = w->gix_cap ? w->gix_cap * 2 : 16;
+		uint32_t *ix = calloc(cap, sizeof *ix);
+		if (!ix)
+			return pv_err_set(&w->err, PV_ENOMEM, "out of memory");
+		free(w->gix);
+		w->gix = ix;
+		w->gix_cap = cap;
+		for (size_t g = 0; g < w->p->n_groups; g++)
+			gix_put(w, g);
+	} else {
+		gix_put(w, *out);
+	}
+	return 0;
 }
 
 static int feed_group(run_ctx *r, worker *w, const task *t, size_t g,
@@ -1201,15 +1238,32 @@ static int feed_batch(run_ctx *r, worker *w, const task *t, const struct ArrowAr
 		w->gid[i] = last = (long)g;
 		last_row = i;
 	}
-	/* feed each group its rows */
-	for (size_t g = 0; g < w->p->n_groups; g++) {
-		int64_t m = 0;
-		for (int64_t i = 0; i < n; i++)
-			if (w->gid[i] == (int64_t)g)
-				w->sel[m++] = i;
+	/* feed each group its rows, in row order: a counting sort of the
+	 * rows by group into sel */
+	size_t n_groups = w->p->n_groups;
+	if (n_groups > w->gend_cap) {
+		int64_t *p = realloc(w->gend, n_groups * sizeof *p);
+		if (!p)
+			return pv_err_set(&w->err, PV_ENOMEM, "out of memory");
+		w->gend = p;
+		w->gend_cap = n_groups;
+	}
+	memset(w->gend, 0, n_groups * sizeof *w->gend);
+	for (int64_t i = 0; i < n; i++)
+		w->gend[w->gid[i]]++;
+	int64_t at = 0;
+	for (size_t g = 0; g < n_groups; g++) {
+		int64_t m = w->gend[g];
+		w->gend[g] = at; /* its start, until the rows are placed */
+		at += m;
+	}
+	for (int64_t i = 0; i < n; i++)
+		w->sel[w->gend[w->gid[i]]++] = i;
+	for (size_t g = 0, start = 0; g < n_groups; start = (size_t)w->gend[g], g++) {
+		int64_t m = w->gend[g] - (int64_t)start;
 		if (!m)
 			continue;
-		int rc = feed_group(r, w, t, g, batch, m == n ? NULL : w->sel, m);
+		int rc = feed_group(r, w, t, g, batch, m == n ? NULL : w->sel + start, m);
 		if (rc)
 			return rc;
 	}
@@ -1279,12 +1333,25 @@ static int run_task(run_ctx *r, worker *w, const task *t)
 static int flush_column(run_ctx *r, worker *w, size_t c)
 {
 	int rc = 0;
+	if (w->n_res_group < w->p->n_groups) {
+		/* result groups are only appended while workers run, so their
+		 * indices can be remembered instead of looked up by key */
+		long *m = realloc(w->res_group, w->p->n_groups * sizeof *m);
+		if (!m)
+			return pv_err_set(&w->err, PV_ENOMEM, "out of memory");
+		for (size_t g = w->n_res_group; g < w->p->n_groups; g++)
+			m[g] = -1;
+		w->res_group = m;
+		w->n_res_group = w->p->n_groups;
+	}
 	pthread_mutex_lock(&r->lock);
 	for (size_t g = 0; g < w->p->n_groups && !rc; g++) {
 		pv_profile_group *wg = &w->p->groups[g];
 		if (!wg->cols[c].rows)
 			continue;
-		long dg = find_group(r->res, wg->key);
+		long dg = w->res_group[g];
+		if (dg < 0)
+			dg = find_group(r->res, wg->key);
 		if (dg < 0) {
 			size_t at;
 			rc = pv_profile_add_group(r->res, wg->key, &at, &w->err);
@@ -1292,6 +1359,7 @@ static int flush_column(run_ctx *r, worker *w, size_t c)
 		}
 		if (rc)
 			break;
+		w->res_group[g] = dg;
 		pv_colprof *d = &r->res->groups[dg].cols[c], *s = &wg->cols[c];
 		if (!d->rows) {
 			pv_colprof t = *d;
@@ -1803,6 +1871,9 @@ done:
 		pv_profile_free(w->p);
 		pv_buf_release(&w->fx.text);
 		pv_buf_release(&w->key);
+		free(w->res_group);
+		free(w->gend);
+		free(w->gix);
 		free(w->sel);
 		free(w->gid);
 	}
