@@ -9,7 +9,8 @@
  *   every column    rows, nulls
  *   scalars         distinct: exact while at most exact_max values (a
  *                   table of 64-bit hashes, topk.h), then HyperLogLog
- *                   (hll.h, +-PV_HLL_BOUND); frequent values (topk.h)
+ *                   (hll.h, +-PV_HLL_BOUND), made from the table's
+ *                   hashes when it fills up; frequent values (topk.h)
  *   BOOL            true count
  *   INT/UINT/FLOAT/DECIMAL  min, max, mean and standard deviation
  *                   (Welford, merged with Chan et al.; decimals as
@@ -33,8 +34,9 @@
  * sums, counts over max_chars, dimension counts) merge exactly; the mean
  * and variance merge to within rounding; sketches merge as their headers
  * say (HyperLogLog exactly). Memory per column and group is bounded by
- * the sketches: about 5 MiB at worst for the exact-distinct table, 16 KiB
- * of HyperLogLog, a few KiB per KLL, and the mean vector.
+ * the sketches: the exact-distinct table grows with the values seen (at
+ * worst about 5 MiB), the 16 KiB of HyperLogLog exist only once it is
+ * full, a few KiB per KLL, and the mean vector.
  *
  * Footers: pv_profile_run reads each column's null counts (when every
  * chunk has one) and trusted exact min/max from the footers (format/
@@ -131,7 +133,10 @@ typedef struct pv_colprof {
 	unsigned stats;         /* PV_PROF_S_* computed (pv_colprof_init: all) */
 	int64_t rows, nulls;
 	/* scalars */
-	pv_hll *hll;            /* NULL for kinds without values to count */
+	bool hashes;            /* values are hashed (distinct, top); false
+	                         * for kinds without values to count */
+	pv_hll *hll;            /* NULL while topk is exact and not full:
+	                         * the table is the distinct set then */
 	pv_topk topk;
 	bool has_minmax;        /* some non-NULL, non-NaN value was seen */
 	int64_t imin, imax;     /* INT, TEMPORAL (raw values in the type's unit) */
@@ -267,7 +272,7 @@ bool pv_colprof_histogram(const pv_colprof *c, size_t n_bins, double *edges, int
 int pv_colprof_init(pv_colprof *c, pv_prof_kind kind, size_t exact_max, pv_err *err);
 void pv_colprof_release(pv_colprof *c);
 /* Limits c (fresh, nothing fed) to the PV_PROF_S_* groups in stats:
- * without distinct and top no value is hashed (c->hll becomes NULL). */
+ * without distinct and top no value is hashed (c->hashes becomes false). */
 void pv_colprof_limit(pv_colprof *c, unsigned stats);
 /* d += s (same kind). Errors: PV_ENOMEM. */
 int pv_colprof_merge(pv_colprof *d, const pv_colprof *s, pv_err *err);
@@ -301,8 +306,10 @@ void pv_profile_sort_groups(pv_profile *p);
 
 /* The saved state's magic and version (README "profile state"). */
 #define PV_PROFILE_MAGIC "PVPROF\r\n"
-/* Version 2 added the --only stat groups; version 1 states load as all. */
-#define PV_PROFILE_VERSION 2
+/* Version 2 added the --only stat groups (version 1 states load as all);
+ * version 3 saves a distinct sketch only beside a full or approximate
+ * value table (older states load, their extra sketches dropped). */
+#define PV_PROFILE_VERSION 3
 
 /* Writes p to path atomically (io/atomic.h), refusing to overwrite any of
  * protect[0..n_protect). Errors: the atomic writer's; PV_ENOMEM. */

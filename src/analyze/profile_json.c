@@ -164,7 +164,7 @@ static int column_json(const pv_profile *p, const pv_profile_column *col, const 
 		pv_json_object_end(j);
 		return 0;
 	}
-	if (c->hll) {
+	if (c->hashes) {
 		bool exact;
 		double d = pv_colprof_distinct(c, &exact);
 		pv_json_key(j, "distinct");
@@ -270,7 +270,7 @@ static int column_json(const pv_profile *p, const pv_profile_column *col, const 
 		}
 		pv_json_object_end(j);
 	}
-	if (c->hll && top) {
+	if (c->hashes && top) {
 		const pv_topk_entry **e = malloc(top * sizeof *e);
 		if (!e)
 			return pv_err_set(err, PV_ENOMEM, "out of memory");

@@ -346,7 +346,7 @@ static int r_colprof(rd *r, pv_colprof *c, size_t exact_max)
 		return bad(r, "truncated");
 	if (c->rows < 0 || c->nulls < 0 || c->nulls > c->rows)
 		return bad(r, "row counts out of range");
-	if (has_hll != (c->hll != NULL))
+	if (has_hll && !c->hashes)
 		return bad(r, "distinct sketch does not match the column kind");
 	if (has_hll) {
 		const uint8_t *reg = pv_cursor_take(&r->c, PV_HLL_M);
@@ -355,6 +355,8 @@ static int r_colprof(rd *r, pv_colprof *c, size_t exact_max)
 		for (size_t i = 0; i < PV_HLL_M; i++)
 			if (reg[i] > 64 - PV_HLL_P + 1)
 				return bad(r, "distinct sketch register out of range");
+		if (!(c->hll = malloc(sizeof *c->hll)))
+			return r->rc = pv_err_set(r->err, PV_ENOMEM, "out of memory");
 		memcpy(c->hll->reg, reg, PV_HLL_M);
 	}
 	c->topk.exact = r_u8(r) != 0;
@@ -381,6 +383,14 @@ static int r_colprof(rd *r, pv_colprof *c, size_t exact_max)
 	}
 	c->topk.n = tn;
 	c->topk.error = terr;
+	/* an approximate table counts distinct values with its sketch */
+	if (c->hashes && !c->topk.exact && !c->hll)
+		return bad(r, "distinct sketch missing");
+	if (c->hll && c->topk.exact && c->topk.n_entries < c->topk.exact_max) {
+		/* states before version 3 kept a sketch beside every table */
+		free(c->hll);
+		c->hll = NULL;
+	}
 	c->has_minmax = r_u8(r) != 0;
 	c->imin = r_i64(r);
 	c->imax = r_i64(r);
@@ -490,7 +500,7 @@ int pv_profile_load(const char *path, pv_profile **out, pv_err *err)
 		goto done;
 	}
 	uint32_t version = r_u32(&r);
-	if (pv_cursor_ok(&r.c) && version != PV_PROFILE_VERSION && version != 1) {
+	if (pv_cursor_ok(&r.c) && (version < 1 || version > PV_PROFILE_VERSION)) {
 		rc = pv_err_set(err, PV_EUNSUPPORTED,
 				"'%s': profile state version %u (this parqview reads %d)", path,
 				version, PV_PROFILE_VERSION);

@@ -18,18 +18,68 @@ void pv_topk_init(pv_topk *t, size_t exact_max, size_t k)
 	t->exact = true;
 }
 
+#define BLOCK ((size_t)1 << PV_TOPK_BLOCK_BITS)
+
+static void blocks_free(char **blocks, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(blocks[i]);
+	free(blocks);
+}
+
 void pv_topk_release(pv_topk *t)
 {
 	if (!t)
 		return;
 	free(t->entries);
 	free(t->index);
-	free(t->pool);
+	blocks_free(t->blocks, t->n_blocks);
 	t->entries = NULL;
 	t->index = NULL;
-	t->pool = NULL;
+	t->blocks = NULL;
 	t->n_entries = t->cap_entries = t->index_cap = 0;
-	t->pool_len = t->pool_cap = 0;
+	t->n_blocks = t->block0_cap = t->pool_len = 0;
+}
+
+/* Copies n (<= PV_TOPK_TEXT) bytes into the text blocks; *out_off is
+ * their offset. The first block grows by doubling, as most tables stay
+ * small; past it whole blocks are added and nothing is moved. */
+static int text_put(pv_topk *t, const char *s, size_t n, uint32_t *out_off)
+{
+	size_t off = t->pool_len;
+	if ((off & (BLOCK - 1)) + n > BLOCK)
+		off = (off | (BLOCK - 1)) + 1; /* start the next block */
+	size_t b = off >> PV_TOPK_BLOCK_BITS, end = (off & (BLOCK - 1)) + n;
+	/* offsets are 32-bit; exact_max * PV_TOPK_TEXT stays far below */
+	if (off + n > UINT32_MAX)
+		return PV_ENOMEM;
+	if (b >= t->n_blocks) {
+		char **bs = realloc(t->blocks, (b + 1) * sizeof *bs);
+		if (!bs)
+			return PV_ENOMEM;
+		t->blocks = bs;
+		bs[b] = malloc(b ? BLOCK : 256);
+		if (!bs[b])
+			return PV_ENOMEM;
+		if (!b)
+			t->block0_cap = 256;
+		t->n_blocks = b + 1;
+	}
+	if (!b && end > t->block0_cap) {
+		size_t cap = t->block0_cap * 2;
+		while (cap < end)
+			cap *= 2;
+		char *p = realloc(t->blocks[0], cap);
+		if (!p)
+			return PV_ENOMEM;
+		t->blocks[0] = p;
+		t->block0_cap = cap;
+	}
+	if (n)
+		memcpy(t->blocks[b] + (off & (BLOCK - 1)), s, n);
+	*out_off = (uint32_t)off;
+	t->pool_len = off + n;
+	return 0;
 }
 
 static int rebuild_index(pv_topk *t, size_t cap)
@@ -94,21 +144,38 @@ static int shrink(pv_topk *t)
 	for (size_t i = 0; i < t->n_entries; i++)
 		c[i] = t->entries[i].count;
 	int64_t cut = kth_largest(c, t->n_entries, t->k);
-	free(c);
-	/* survivors keep their texts, moved to the front of the pool (their
-	 * offsets only decrease, so copying forward is safe) */
-	size_t w = 0, pos = 0;
+	/* survivors' texts are copied into fresh blocks (c holds their new
+	 * offsets until every copy succeeded), the old blocks freed */
+	pv_topk old = *t;
+	t->blocks = NULL;
+	t->n_blocks = t->block0_cap = t->pool_len = 0;
+	for (size_t i = 0; i < old.n_entries; i++) {
+		const pv_topk_entry *e = &old.entries[i];
+		uint32_t off;
+		if (e->count <= cut)
+			continue;
+		if (text_put(t, pv_topk_text(&old, e), e->text_len, &off)) {
+			blocks_free(t->blocks, t->n_blocks);
+			t->blocks = old.blocks;
+			t->n_blocks = old.n_blocks;
+			t->block0_cap = old.block0_cap;
+			t->pool_len = old.pool_len;
+			free(c);
+			return PV_ENOMEM;
+		}
+		c[i] = off;
+	}
+	blocks_free(old.blocks, old.n_blocks);
+	size_t w = 0;
 	for (size_t i = 0; i < t->n_entries; i++) {
 		if (t->entries[i].count <= cut)
 			continue;
 		t->entries[w] = t->entries[i];
 		t->entries[w].count -= cut;
-		memmove(t->pool + pos, t->pool + t->entries[w].text_off, t->entries[w].text_len);
-		t->entries[w].text_off = (uint32_t)pos;
-		pos += t->entries[w].text_len;
+		t->entries[w].text_off = (uint32_t)c[i];
 		w++;
 	}
-	t->pool_len = pos;
+	free(c);
 	t->n_entries = w;
 	t->error += cut;
 	t->exact = false;
@@ -158,7 +225,7 @@ int pv_topk_add(pv_topk *t, uint64_t hash, int64_t weight, pv_topk_entry **out_e
 		t->entries = p;
 		t->cap_entries = cap;
 	}
-	if ((t->n_entries + 1) * 2 > t->index_cap) {
+	if ((t->n_entries + 1) * 4 > t->index_cap * 3) {
 		int rc = rebuild_index(t, t->index_cap ? t->index_cap * 2 : 128);
 		if (rc)
 			return rc;
@@ -186,24 +253,11 @@ int pv_topk_set_text(pv_topk *t, pv_topk_entry *e, const char *s, size_t n)
 		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
 			n--;
 	}
-	if (t->pool_len + n > t->pool_cap) {
-		size_t cap = t->pool_cap ? t->pool_cap * 2 : 1024;
-		while (cap < t->pool_len + n)
-			cap *= 2;
-		/* offsets are 32-bit; exact_max * PV_TOPK_TEXT stays far below */
-		if (cap > UINT32_MAX)
-			return PV_ENOMEM;
-		char *p = realloc(t->pool, cap);
-		if (!p)
-			return PV_ENOMEM;
-		t->pool = p;
-		t->pool_cap = cap;
-	}
-	if (n)
-		memcpy(t->pool + t->pool_len, s, n);
-	e->text_off = (uint32_t)t->pool_len;
+	uint32_t off;
+	if (text_put(t, s, n, &off))
+		return PV_ENOMEM;
+	e->text_off = off;
 	e->text_len = (uint8_t)n;
-	t->pool_len += n;
 	return 0;
 }
 
@@ -269,21 +323,49 @@ static int cmp_entry(const void *a, const void *b, void *ctx)
 	int c = memcmp(pv_topk_text(t, x), pv_topk_text(t, y), n);
 	if (c)
 		return c;
-	return (x->text_len > y->text_len) - (x->text_len < y->text_len);
+	if (x->text_len != y->text_len)
+		return (x->text_len > y->text_len) - (x->text_len < y->text_len);
+	/* equal texts (cut ones): table order, so the order is total */
+	return (x > y) - (x < y);
+}
+
+/* Restores the heap below h[i] (the worst-ranked entry on top). */
+static void sift_down(const pv_topk *t, const pv_topk_entry **h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, w = i;
+		if (l < n && cmp_entry(&h[l], &h[w], (void *)t) > 0)
+			w = l;
+		if (r < n && cmp_entry(&h[r], &h[w], (void *)t) > 0)
+			w = r;
+		if (w == i)
+			return;
+		const pv_topk_entry *x = h[i];
+		h[i] = h[w];
+		h[w] = x;
+		i = w;
+	}
 }
 
 size_t pv_topk_top(const pv_topk *t, const pv_topk_entry **out, size_t max)
 {
 	if (!t->n_entries || !max)
 		return 0;
-	const pv_topk_entry **all = malloc(t->n_entries * sizeof *all);
-	if (!all)
-		return 0;
-	for (size_t i = 0; i < t->n_entries; i++)
-		all[i] = &t->entries[i];
-	qsort_r(all, t->n_entries, sizeof *all, cmp_entry, (void *)t);
+	/* the best max of n entries through a heap of max (reports ask for
+	 * a few of tens of thousands: sorting them all cost more than the
+	 * rest of a small profile) */
 	size_t m = t->n_entries < max ? t->n_entries : max;
-	memcpy(out, all, m * sizeof *out);
-	free(all);
+	for (size_t i = 0; i < m; i++)
+		out[i] = &t->entries[i];
+	for (size_t i = m / 2; i-- > 0;)
+		sift_down(t, out, m, i);
+	for (size_t i = m; i < t->n_entries; i++) {
+		const pv_topk_entry *e = &t->entries[i];
+		if (cmp_entry(&e, &out[0], (void *)t) < 0) {
+			out[0] = e;
+			sift_down(t, out, m, 0);
+		}
+	}
+	qsort_r(out, m, sizeof *out, cmp_entry, (void *)t);
 	return m;
 }

@@ -30,13 +30,17 @@
 #include <stdint.h>
 
 #define PV_TOPK_TEXT 46
+/* Texts live in blocks of this many bytes (the first grows up to it),
+ * so a growing table never copies them. */
+#define PV_TOPK_BLOCK_BITS 16
 #define PV_TOPK_EXACT_MAX 65536
 #define PV_TOPK_K 256
 
 typedef struct pv_topk_entry {
 	uint64_t hash;
 	int64_t count;
-	uint32_t text_off;      /* the text: text_len bytes at pool + text_off */
+	uint32_t text_off;      /* the text: text_len bytes in block text_off >>
+	                         * PV_TOPK_BLOCK_BITS, at the rest */
 	uint8_t text_len;
 	bool text_cut;          /* the value was longer than the text kept */
 } pv_topk_entry;
@@ -47,12 +51,16 @@ typedef struct pv_topk {
 	bool exact;             /* every value is counted exactly */
 	pv_topk_entry *entries; /* dense, n_entries of them */
 	size_t n_entries, cap_entries;
-	uint32_t *index;        /* open addressing: entry + 1, 0 empty */
+	uint32_t *index;        /* open addressing: entry + 1, 0 empty; at
+	                         * most 3/4 full */
 	size_t index_cap;       /* power of two */
 	int64_t n;              /* values counted (sum of weights) */
 	int64_t error;          /* counts may be low by this much (0 when exact) */
-	char *pool;             /* the entries' texts, back to back */
-	size_t pool_len, pool_cap;
+	char **blocks;          /* the entries' texts, back to back; a text
+	                         * never straddles two blocks */
+	size_t n_blocks;
+	size_t block0_cap;      /* bytes of blocks[0] (the others are full) */
+	size_t pool_len;        /* the next text's offset */
 } pv_topk;
 
 /* exact_max 0: PV_TOPK_EXACT_MAX; k 0: PV_TOPK_K. */
@@ -74,7 +82,9 @@ int pv_topk_set_text(pv_topk *t, pv_topk_entry *e, const char *s, size_t n);
  * next change to t. */
 static inline const char *pv_topk_text(const pv_topk *t, const pv_topk_entry *e)
 {
-	return t->pool ? t->pool + e->text_off : "";
+	return t->n_blocks ? t->blocks[e->text_off >> PV_TOPK_BLOCK_BITS] +
+				     (e->text_off & (((uint32_t)1 << PV_TOPK_BLOCK_BITS) - 1))
+			   : "";
 }
 
 /* dst := dst + src. */

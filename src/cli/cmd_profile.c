@@ -176,7 +176,7 @@ static void print_histogram(report *r, const pv_colprof *c)
 
 static void print_top(report *r, const pv_profile_column *col, const pv_colprof *c)
 {
-	if (!r->top || !c->hll || !c->topk.n)
+	if (!r->top || !c->hashes || !c->topk.n)
 		return;
 	const pv_topk_entry **e = malloc(r->top * sizeof *e);
 	if (!e)
@@ -219,7 +219,7 @@ static void print_column(report *r, const pv_profile *p, const pv_profile_column
 	if ((p->stats & PV_PROF_S_NULLS) && (!p->footer_only || col->footer_nulls_known))
 		fprintf(r->out, "   nulls %s (%s)", count(c->nulls, b),
 			pv_units_percent(c->nulls, c->rows, x, sizeof x));
-	if (c->hll && col->decoded) {
+	if (c->hashes && col->decoded) {
 		bool exact;
 		double d = pv_colprof_distinct(c, &exact);
 		if (exact)

@@ -23,7 +23,7 @@ corpus=${PARQVIEW_TESTDATA:-$root/../shared/testdata}/parquet-testing
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-plan 46
+plan 50
 
 # ---- a dataset of three files, every profiled kind
 mkdir -p "$tmp/ds"
@@ -137,6 +137,53 @@ EOF
 is "val quantiles within the KLL rank error (DuckDB ranks)" "$(rank_check "$tmp/whole.json" val)" "ok"
 is "id quantiles within the KLL rank error (DuckDB ranks)" "$(rank_check "$tmp/whole.json" id)" "ok"
 is "small quantiles within the KLL rank error (DuckDB ranks)" "$(rank_check "$tmp/whole.json" small)" "ok"
+
+# ---- one thread or three: the workers hand their tables to the result as
+# they go (id's 150,000 values cross the exact table there, and its sketch
+# is made from the table's hashes), and the answers are the same
+same_threads() { # extra profile arguments
+	"$bin" profile "$tmp/ds" --json --top 4 --threads 1 "$@" >"$tmp/t1.json" &&
+	"$bin" profile "$tmp/ds" --json --top 4 --threads 3 "$@" >"$tmp/t3.json" &&
+	python3 - "$tmp/t1.json" "$tmp/t3.json" <<'EOF'
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+def exact_parts(p):
+    out = {}
+    for g in p["groups"]:
+        for c in g["columns"]:
+            k = (g["key"], c["name"])
+            out[k] = [c["rows"], c["nulls"], c.get("distinct"), c.get("min"), c.get("max"),
+                      c.get("true_count"), c.get("over_max_chars")]
+            for part in ("chars", "bytes", "items"):
+                if part in c:
+                    out[k].append([c[part][x] for x in ("min", "max", "sum")])
+            t = c.get("top")
+            if t and t["exact"]:
+                out[k].append(t["values"])
+    return out
+ea, eb = exact_parts(a), exact_parts(b)
+bad = [f"{k}: {ea[k]} vs {eb.get(k)}" for k in ea if ea[k] != eb.get(k)]
+print("; ".join(bad)[:500] if bad or len(ea) != len(eb) or not ea else "ok")
+EOF
+}
+is "--threads 1 and 3: equal rows, NULLs, distinct counts (exact and sketched), extremes, lengths, exact top values" "$(same_threads)" "ok"
+is "  ... and so per group with --by" "$(same_threads --by flag)" "ok"
+is "  ... and with 1,000 groups (--by d)" "$(same_threads --by d --columns id,s)" "ok"
+"$duckq" --csv -c "SELECT d::VARCHAR, count(*), count(*) - count(s), count(DISTINCT s), min(id), max(id)
+	FROM $all GROUP BY d ORDER BY d" >"$tmp/duck_by.csv"
+by=$(python3 - "$tmp/t1.json" "$tmp/duck_by.csv" <<'EOF'
+import csv, json, sys
+p = json.load(open(sys.argv[1]))
+got = []
+for g in p["groups"]:
+    c = {x["name"]: x for x in g["columns"]}
+    got.append([g["key"], g["rows"], c["s"]["nulls"], c["s"]["distinct"]["value"], c["id"]["min"], c["id"]["max"]])
+want = [[r[0]] + [int(x) for x in r[1:]] for r in csv.reader(open(sys.argv[2]))]
+print("ok" if got == want and len(got) == 1000 else f"{len(got)} groups; first difference: " +
+      str(next(((a, b) for a, b in zip(got, want) if a != b), None)))
+EOF
+)
+is "--by d: 1,000 groups, each one's rows, NULLs, distinct and extremes equal DuckDB's GROUP BY" "$by" "ok"
 
 # quantile_disc of a small column is exact (no compaction below 200 values)
 "$duckq" -c "COPY (SELECT (i * 37 % 101)::INTEGER AS x FROM range(150) t(i)) TO '$tmp/small.parquet'" >/dev/null

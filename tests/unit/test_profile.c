@@ -25,6 +25,15 @@ static uint64_t next(uint64_t *s)
 	return *s;
 }
 
+/* The leading decimal number of s (the tests' own, banned.h bans atoi). */
+static int atoi_test(const char *s)
+{
+	int v = 0;
+	while (*s >= '0' && *s <= '9')
+		v = v * 10 + (*s++ - '0');
+	return v;
+}
+
 static void test_topk_exact(void **state)
 {
 	pv_topk t;
@@ -43,6 +52,102 @@ static void test_topk_exact(void **state)
 	assert_int_equal(pv_topk_top(&t, top, 3), 3);
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(top[i]->count, 7);
+	pv_topk_release(&t);
+}
+
+/* Texts past the first block (5,000 texts of 39 bytes fill three
+ * 64 KiB blocks): each entry keeps its own text, and so does a merge
+ * into another table, and a text cut at PV_TOPK_TEXT bytes says so. */
+static void test_topk_texts(void **state)
+{
+	enum { N = 5000 };
+	pv_topk a, b;
+	pv_topk_init(&a, 10000, 0);
+	pv_topk_init(&b, 10000, 0);
+	char want[80];
+	for (int v = 0; v < N; v++) {
+		pv_topk_entry *e;
+		bool fresh;
+		int n = snprintf(want, sizeof want, "value %05d padded to forty-odd bytes %d", v, v % 10);
+		assert_int_equal(pv_topk_add(&a, pv_hll_hash_u64((uint64_t)v), 1, &e, &fresh), 0);
+		assert_true(fresh);
+		assert_int_equal(pv_topk_set_text(&a, e, want, (size_t)n), 0);
+	}
+	assert_int_equal(a.n_blocks, 3);
+	assert_int_equal(pv_topk_merge(&b, &a), 0);
+	pv_topk *ts[] = { &a, &b };
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; i < ts[k]->n_entries; i++) {
+			const pv_topk_entry *e = &ts[k]->entries[i];
+			int v = atoi_test(pv_topk_text(ts[k], e) + 6);
+			int n = snprintf(want, sizeof want, "value %05d padded to forty-odd bytes %d", v,
+					 v % 10);
+			assert_int_equal(e->text_len, n);
+			assert_memory_equal(pv_topk_text(ts[k], e), want, (size_t)n);
+			assert_true(e->hash == pv_hll_hash_u64((uint64_t)v));
+		}
+	/* a long text is cut and flagged */
+	pv_topk_entry *e;
+	bool fresh;
+	const char *lng = "0123456789012345678901234567890123456789012345678901234567890123";
+	assert_int_equal(pv_topk_add(&b, 42424242, 1, &e, &fresh), 0);
+	assert_int_equal(pv_topk_set_text(&b, e, lng, strlen(lng)), 0);
+	assert_true(e->text_cut);
+	assert_int_equal(e->text_len, PV_TOPK_TEXT);
+	assert_memory_equal(pv_topk_text(&b, e), lng, PV_TOPK_TEXT);
+	pv_topk_release(&a);
+	pv_topk_release(&b);
+}
+
+static int by_rank(const void *a, const void *b, void *ctx)
+{
+	const pv_topk *t = ctx;
+	const pv_topk_entry *x = *(const pv_topk_entry *const *)a;
+	const pv_topk_entry *y = *(const pv_topk_entry *const *)b;
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	size_t n = x->text_len < y->text_len ? x->text_len : y->text_len;
+	int c = memcmp(pv_topk_text(t, x), pv_topk_text(t, y), n);
+	if (c)
+		return c;
+	if (x->text_len != y->text_len)
+		return x->text_len < y->text_len ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+/* pv_topk_top's best entries are the head of a full sort by count, then
+ * text (many ties: counts 1..4, texts sharing prefixes, equal texts). */
+static void test_topk_top(void **state)
+{
+	enum { N = 3000 };
+	pv_topk t;
+	pv_topk_init(&t, 10000, 0);
+	uint64_t s = 99;
+	for (int i = 0; i < 8000; i++) {
+		int v = (int)(next(&s) % N);
+		pv_topk_entry *e;
+		bool fresh;
+		assert_int_equal(pv_topk_add(&t, pv_hll_hash_u64((uint64_t)v), 1, &e, &fresh), 0);
+		if (fresh) {
+			char txt[32];
+			int n = snprintf(txt, sizeof txt, "v%d", v % 700);
+			assert_int_equal(pv_topk_set_text(&t, e, txt, (size_t)n), 0);
+		}
+	}
+	size_t n = t.n_entries;
+	const pv_topk_entry **all = malloc(n * sizeof *all), **got = malloc(n * sizeof *got);
+	for (size_t i = 0; i < n; i++)
+		all[i] = &t.entries[i];
+	qsort_r(all, n, sizeof *all, by_rank, &t);
+	size_t maxes[] = { 1, 5, 50, 777, n, n + 10 };
+	for (size_t k = 0; k < sizeof maxes / sizeof *maxes; k++) {
+		size_t m = pv_topk_top(&t, got, maxes[k]);
+		assert_int_equal(m, maxes[k] < n ? maxes[k] : n);
+		for (size_t i = 0; i < m; i++)
+			assert_ptr_equal(got[i], all[i]);
+	}
+	free(all);
+	free(got);
 	pv_topk_release(&t);
 }
 
@@ -369,7 +474,11 @@ static void test_state_roundtrip(void **state)
 	assert_int_equal(pv_profile_merge(q, p, &err), 0);
 	assert_int_equal(q->rows, 2 * p->rows);
 	assert_int_equal(q->groups[0].cols[0].nulls, 2 * p->groups[0].cols[0].nulls);
-	assert_memory_equal(q->groups[0].cols[0].hll->reg, p->groups[0].cols[0].hll->reg, PV_HLL_M);
+	/* small exact tables: no sketch on either side */
+	assert_null(p->groups[0].cols[0].hll);
+	assert_null(q->groups[0].cols[0].hll);
+	assert_int_equal(pv_topk_distinct(&q->groups[0].cols[0].topk),
+			 pv_topk_distinct(&p->groups[0].cols[0].topk));
 	free(a);
 	free(b);
 	pv_profile_free(q);
@@ -453,6 +562,7 @@ static void test_lengths_only(void **state)
 	assert_int_equal(pv_colprof_init(&full, PV_PROF_STRING, 0, NULL), 0);
 	assert_int_equal(pv_colprof_init(&lo, PV_PROF_STRING, 0, NULL), 0);
 	pv_colprof_limit(&lo, PV_PROF_S_LENGTHS);
+	assert_false(lo.hashes);
 	assert_null(lo.hll);
 	assert_int_equal(pv_colprof_feed(&full, t, &c.a, NULL, 5, 3, &scratch, NULL), 0);
 	assert_int_equal(pv_colprof_feed(&lo, t, &c.a, NULL, 5, 3, &scratch, NULL), 0);
@@ -472,11 +582,127 @@ static void test_lengths_only(void **state)
 	pv_arena_release(&ar);
 }
 
+/* The sketch of values v[0..n) other than those with v % 10 == 3 (the
+ * NULLs of make_ints), as a profiler fed from the start would hold it. */
+static void reference_hll(pv_hll *h, const int64_t *v, int64_t n)
+{
+	pv_hll_init(h);
+	for (int64_t i = 0; i < n; i++)
+		if (v[i] % 10 != 3)
+			pv_hll_add(h, pv_hll_hash_u64((uint64_t)v[i]));
+}
+
+static void feed_ints(pv_colprof *c, size_t exact_max, const pv_atype *t, const int64_t *v,
+		      int64_t n)
+{
+	pv_buf scratch;
+	pv_buf_init(&scratch, 0);
+	col k;
+	make_ints(&k, v, n);
+	assert_int_equal(pv_colprof_init(c, PV_PROF_INT, exact_max, NULL), 0);
+	assert_int_equal(pv_colprof_feed(c, t, &k.a, NULL, n, 8192, &scratch, NULL), 0);
+	col_free(&k);
+	pv_buf_release(&scratch);
+}
+
+/* The distinct sketch starts when the exact table fills: below that no
+ * sketch exists and the count is exact; past it the registers equal
+ * those of a sketch fed every value from the start, whether the
+ * threshold is crossed while feeding or while merging, in either order. */
+static void test_exact_to_sketch(void **state)
+{
+	pv_arena ar;
+	pv_arena_init(&ar, 0);
+	pv_atype *t = type_of(&ar, "l");
+	enum { EXACT = 1000, N = 5000 };
+	int64_t *v = malloc(N * sizeof *v);
+	for (int64_t i = 0; i < N; i++)
+		v[i] = i * 7 + 1; /* distinct; i % 10 == 3 rows are NULL */
+	pv_hll *ref = malloc(sizeof *ref);
+	bool exact;
+
+	/* 900 values (810 non-NULL distinct): exact, no sketch */
+	pv_colprof a, b, m;
+	feed_ints(&a, EXACT, t, v, 900);
+	assert_null(a.hll);
+	assert_true(a.hashes);
+	assert_true(pv_colprof_distinct(&a, &exact) == 810.0);
+	assert_true(exact);
+
+	/* 5,000 values (4,500 distinct) through a 1,000-value table: the
+	 * sketch is the one of every value */
+	pv_colprof w;
+	feed_ints(&w, EXACT, t, v, N);
+	assert_non_null(w.hll);
+	assert_false(w.topk.exact);
+	reference_hll(ref, v, N);
+	assert_memory_equal(w.hll->reg, ref->reg, PV_HLL_M);
+	double d = pv_colprof_distinct(&w, &exact);
+	assert_false(exact);
+	assert_true(fabs(d - 4500.0) <= PV_HLL_BOUND * 4500.0);
+
+	/* two exact halves whose union (1,620 values) overflows the table */
+	feed_ints(&b, EXACT, t, v + 900, 900);
+	assert_null(b.hll);
+	feed_ints(&m, EXACT, t, v, 0);
+	assert_int_equal(pv_colprof_merge(&m, &a, NULL), 0);
+	assert_null(m.hll);
+	assert_int_equal(pv_colprof_merge(&m, &b, NULL), 0);
+	assert_non_null(m.hll);
+	assert_false(m.topk.exact);
+	reference_hll(ref, v, 1800);
+	assert_memory_equal(m.hll->reg, ref->reg, PV_HLL_M);
+	pv_colprof_release(&m);
+
+	/* exact into approximate, and approximate into exact */
+	pv_colprof big;
+	feed_ints(&big, EXACT, t, v + 1800, N - 1800);
+	assert_non_null(big.hll);
+	feed_ints(&m, EXACT, t, v, 0);
+	assert_int_equal(pv_colprof_merge(&m, &a, NULL), 0);
+	assert_int_equal(pv_colprof_merge(&m, &big, NULL), 0);
+	reference_hll(ref, v, 900);
+	for (int64_t i = 1800; i < N; i++)
+		if (v[i] % 10 != 3)
+			pv_hll_add(ref, pv_hll_hash_u64((uint64_t)v[i]));
+	assert_memory_equal(m.hll->reg, ref->reg, PV_HLL_M);
+	assert_int_equal(pv_colprof_merge(&big, &a, NULL), 0);
+	assert_memory_equal(big.hll->reg, ref->reg, PV_HLL_M);
+	assert_int_equal(big.rows, m.rows);
+	pv_colprof_release(&m);
+
+	/* overlapping halves whose entries sum past the table but whose
+	 * union fits: exact again, no sketch left */
+	feed_ints(&m, EXACT, t, v, 0);
+	pv_colprof a2;
+	feed_ints(&a2, EXACT, t, v + 300, 600); /* rows 300..900: 540 values */
+	assert_true(pv_topk_distinct(&a.topk) + pv_topk_distinct(&a2.topk) >= EXACT);
+	assert_int_equal(pv_colprof_merge(&m, &a, NULL), 0);
+	assert_int_equal(pv_colprof_merge(&m, &a2, NULL), 0);
+	assert_true(m.topk.exact);
+	assert_null(m.hll);
+	d = pv_colprof_distinct(&m, &exact);
+	assert_true(exact);
+	assert_true(d == 810.0);
+
+	pv_colprof_release(&a);
+	pv_colprof_release(&a2);
+	pv_colprof_release(&b);
+	pv_colprof_release(&m);
+	pv_colprof_release(&w);
+	pv_colprof_release(&big);
+	free(ref);
+	free(v);
+	pv_arena_release(&ar);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_topk_exact),
+		cmocka_unit_test(test_topk_texts),
 		cmocka_unit_test(test_topk_bound),
+		cmocka_unit_test(test_topk_top),
 		cmocka_unit_test(test_moments_merge),
 		cmocka_unit_test(test_colprof_merge_equals_whole),
 		cmocka_unit_test(test_string_lengths),
@@ -484,6 +710,7 @@ int main(void)
 		cmocka_unit_test(test_merge_mismatch),
 		cmocka_unit_test(test_stats_parse),
 		cmocka_unit_test(test_lengths_only),
+		cmocka_unit_test(test_exact_to_sketch),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
