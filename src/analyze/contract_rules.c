@@ -15,6 +15,7 @@
 #include <string.h>
 #include <xxhash.h>
 
+#include "base/utf8count.h"
 #include "base/banned.h"
 
 /* ---- key set */
@@ -355,7 +356,7 @@ static int64_t text_len(pv_ev_rule *e, const char *s, size_t n)
 {
 	switch (e->r->len_unit) {
 	case PV_LEN_BYTES: return (int64_t)n;
-	case PV_LEN_CHARS: return pv_utf8_chars(s, n);
+	case PV_LEN_CHARS: return pv_utf8_count(s, n);
 	default: break;
 	}
 	switch (e->r->tok_method) {
@@ -491,7 +492,7 @@ static void feed_rows(pv_ev_rule *e, const pv_ev_batch *b, pv_err *err)
 			if (chars && !(r->kind == PV_RULE_LENGTH && r->has_lo) && e->max_row >= 0 &&
 			    (double)len <= e->max_seen && (double)len <= lim)
 				break;
-			int64_t l = r->kind == PV_RULE_LENGTH ? pv_utf8_chars((const char *)p, len)
+			int64_t l = r->kind == PV_RULE_LENGTH ? pv_utf8_count((const char *)p, len)
 							      : text_len(e, (const char *)p, len);
 			if (l < 0) {
 				if (e->tok)

@@ -53,22 +53,6 @@ int64_t pv_tokens_bytes(size_t n)
 	return (int64_t)((n + 3) / 4);
 }
 
-int64_t pv_utf8_chars(const char *s, size_t n)
-{
-	int64_t c = 0;
-	size_t i = 0;
-	/* eight bytes at a time: a continuation byte has bit 7 set and bit 6
-	 * clear, and (w << 1) brings each byte's bit 6 to its bit 7 */
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w;
-		memcpy(&w, s + i, 8);
-		c += 8 - __builtin_popcountll(w & ~(w << 1) & 0x8080808080808080ULL);
-	}
-	for (; i < n; i++)
-		c += ((unsigned char)s[i] & 0xC0) != 0x80;
-	return c;
-}
-
 /* ---- growable arrays */
 
 static int grow(void *pp, size_t *cap, size_t need, size_t elem)

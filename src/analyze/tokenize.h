@@ -46,9 +46,6 @@ int64_t pv_tokens_whitespace(const char *s, size_t n);
  * GPT-style BPE vocabularies. */
 int64_t pv_tokens_bytes(size_t n);
 
-/* Code points of UTF-8 text: bytes that are not continuation bytes. */
-int64_t pv_utf8_chars(const char *s, size_t n);
-
 typedef struct pv_tokenizer pv_tokenizer;
 
 /* Loads a tokenizer.json with the components above. Errors, one line

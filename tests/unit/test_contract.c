@@ -8,6 +8,7 @@
 
 #include "analyze/contract.h"
 #include "analyze/tokenize.h"
+#include "base/utf8count.h"
 
 static const char head[] = "apiVersion: v3.1.0\nkind: DataContract\nid: t\nversion: 1.0.0\n"
 			   "status: active\n";
@@ -175,7 +176,7 @@ static void test_estimates(void **state)
 	assert_int_equal(pv_tokens_whitespace("", 0), 0);
 	assert_int_equal(pv_tokens_bytes(0), 0);
 	assert_int_equal(pv_tokens_bytes(9), 3);
-	assert_int_equal(pv_utf8_chars("h\xc3\xa9llo \xe2\x82\xac", 10), 7);
+	assert_int_equal(pv_utf8_count("h\xc3\xa9llo \xe2\x82\xac", 10), 7);
 	/* past the eight-byte steps: 20 two-byte and 3 four-byte characters, 4 ASCII */
 	char buf[64];
 	size_t n = 0;
@@ -185,12 +186,12 @@ static void test_estimates(void **state)
 		buf[n++] = (char)0xf0, buf[n++] = (char)0x9f, buf[n++] = (char)0x98, buf[n++] = (char)0x80;
 	memcpy(buf + n, "abcd", 4);
 	n += 4;
-	assert_int_equal(pv_utf8_chars(buf, n), 27);
+	assert_int_equal(pv_utf8_count(buf, n), 27);
 	for (size_t k = 0; k <= n; k++) /* every length agrees with a byte-at-a-time count */ {
 		int64_t want = 0;
 		for (size_t i = 0; i < k; i++)
 			want += ((unsigned char)buf[i] & 0xC0) != 0x80;
-		assert_int_equal(pv_utf8_chars(buf, k), want);
+		assert_int_equal(pv_utf8_count(buf, k), want);
 	}
 }
 
