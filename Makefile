@@ -14,7 +14,7 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wvla -Wno-unused-parameter \
            -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
 CFLAGS  ?=
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DPV_HAVE_BROTLIENC -Isrc $(WARN) $(OPT) $(SAN) -MMD -MP $(CFLAGS)
-LDLIBS  := -lyaml -ljansson -lxxhash -lz -lzstd -lsnappy -llz4 -lbrotlienc -lbrotlidec -lpthread -ldl -lm
+LDLIBS  := -lyaml -ljansson -lxxhash -lz -lzstd -llz4 -lbrotlienc -lbrotlidec -lpthread -ldl -lm
 TESTDATA ?= $(abspath ../shared/testdata)
 export PARQVIEW_TESTDATA ?= $(TESTDATA)
 
