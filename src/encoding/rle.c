@@ -217,46 +217,29 @@ static int emit_values(sink *s, const uint32_t *v, size_t k, pv_err *err)
 	return 0;
 }
 
-/* How many of the 64 / w fields of w bits in x equal v, for w of 1, 2, 4
- * or 8 (fields never straddle a byte; Parquet packs them from the low bit
- * up, so the little-endian word holds them in order). v fits in w bits. */
-static unsigned count_fields(uint64_t x, unsigned w, uint64_t v)
+/* How many of the 64 / w fields of w bits in x equal the field whose
+ * copies fill pattern, for w of 1, 2, 4 or 8 (fields never straddle a
+ * byte; Parquet packs them from the low bit up, so the little-endian word
+ * holds them in order). A field equal to it is all zeros after the xor:
+ * each field's bits fold into its lowest bit, low keeps those, and the
+ * fields left nonzero are counted. */
+static inline unsigned count_fields(uint64_t x, unsigned w, uint64_t pattern, uint64_t low)
 {
-	/* a field equal to v is all zeros after the xor; fold each field's
-	 * bits into its lowest bit and count the fields left nonzero */
-	uint64_t pattern = v;
-	for (unsigned b = w; b < 64; b *= 2)
-		pattern |= pattern << b;
 	uint64_t y = x ^ pattern;
-	uint64_t low;
-	switch (w) {
-	case 1:
-		low = UINT64_MAX;
-		break;
-	case 2:
+	if (w >= 2)
 		y |= y >> 1;
-		low = UINT64_C(0x5555555555555555);
-		break;
-	case 4:
-		y |= y >> 1;
+	if (w >= 4)
 		y |= y >> 2;
-		low = UINT64_C(0x1111111111111111);
-		break;
-	default:
-		y |= y >> 1;
-		y |= y >> 2;
+	if (w >= 8)
 		y |= y >> 4;
-		low = UINT64_C(0x0101010101010101);
-		break;
-	}
 	return 64 / w - (unsigned)__builtin_popcountll(y & low);
 }
 
 /* Counts the values equal to s->limit in whole groups of a bit-packed run
  * of width 1, 2, 4 or 8, eight bytes at a time without unpacking: reading
  * the first rows of a big page counts its levels once (read/chunk.c), and
- * this is most of that cost. Returns the groups done (a multiple of
- * 8 / w, the rest is left to the caller), moving r->packed past them. */
+ * this is most of that cost. Returns the groups done (all of them, or 0
+ * for other widths), moving r->packed past them. */
 static size_t count_packed(pv_rle *r, sink *s, size_t whole)
 {
 	unsigned w = r->width;
@@ -268,15 +251,30 @@ static size_t count_packed(pv_rle *r, sink *s, size_t whole)
 		s->pos += whole * 8;
 		return whole;
 	}
-	size_t words = whole * w / 8;
+	uint64_t pattern = s->limit;
+	for (unsigned b = w; b < 64; b *= 2)
+		pattern |= pattern << b;
+	uint64_t low = w == 1 ? UINT64_MAX
+		       : w == 2 ? UINT64_C(0x5555555555555555)
+		       : w == 4 ? UINT64_C(0x1111111111111111)
+				: UINT64_C(0x0101010101010101);
+	size_t bytes = whole * w, words = bytes / 8, tail = bytes % 8;
 	size_t c = 0;
 	for (size_t i = 0; i < words; i++)
-		c += count_fields(pv_load_u64le(r->packed + i * 8), w, s->limit);
-	size_t groups = words * 8 / w;
+		c += count_fields(pv_load_u64le(r->packed + i * 8), w, pattern, low);
+	if (tail) {
+		/* the last groups, zero-padded to a word: the padding's fields
+		 * are 0 and must not count */
+		uint8_t last[8] = { 0 };
+		memcpy(last, r->packed + words * 8, tail);
+		c += count_fields(pv_load_u64le(last), w, pattern, low);
+		if (s->limit == 0)
+			c -= (8 - tail) * 8 / w;
+	}
 	s->count += c;
-	s->pos += groups * 8;
-	r->packed += words * 8;
-	return groups;
+	s->pos += whole * 8;
+	r->packed += bytes;
+	return whole;
 }
 
 /* Moves r->packed on by one group, never past the end (a truncated final
