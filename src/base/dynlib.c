@@ -65,3 +65,22 @@ int pv_dynlib_bind(void *h, const char *soname, const char *name, void *out,
 	memcpy(out, &sym, sizeof sym);
 	return 0;
 }
+
+int pv_dynlib_load(pv_dynlib *l, pv_err *err)
+{
+	pthread_mutex_lock(&l->lock);
+	if (!l->done) {
+		pv_err_clear(&l->err);
+		void *h = pv_dynlib_open(l->soname, l->package, l->what, &l->err);
+		for (size_t i = 0; h && i < l->n; i++)
+			if (pv_dynlib_bind(h, l->soname, l->names[i], (char *)l->table + i * sizeof(void *),
+					   sizeof(void *), &l->err))
+				break;
+		l->done = true;
+	}
+	int rc = l->err.code;
+	if (rc && err)
+		pv_err_copy(err, &l->err);
+	pthread_mutex_unlock(&l->lock);
+	return rc;
+}

@@ -15,7 +15,6 @@
 
 #include <errno.h>
 #include <poll.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,37 +56,20 @@
 	X(rl_attempted_completion_function) \
 	X(rl_completion_append_character)
 
-static struct {
 #define PV_EDIT_FIELD(name) __typeof__(name) *name;
+#define PV_EDIT_NAME(name) #name,
+static struct {
 	PV_EDIT_SYMS(PV_EDIT_FIELD)
-#undef PV_EDIT_FIELD
 } el;
-
-static pthread_once_t el_once = PTHREAD_ONCE_INIT;
-static pv_err el_err; /* the outcome, fixed after el_once */
-
-static void el_load(void)
-{
-	pv_err_clear(&el_err);
-	void *h = pv_dynlib_open(EDIT_SONAME, EDIT_PACKAGE, "the interactive sql shell", &el_err);
-	if (!h)
-		return;
-#define PV_EDIT_BIND(name) \
-	if (pv_dynlib_bind(h, EDIT_SONAME, #name, &el.name, sizeof el.name, &el_err)) \
-		return;
-	PV_EDIT_SYMS(PV_EDIT_BIND)
-#undef PV_EDIT_BIND
-}
+static const char *const el_names[] = { PV_EDIT_SYMS(PV_EDIT_NAME) };
+_Static_assert(sizeof el == sizeof el_names / sizeof el_names[0] * sizeof(void *),
+	       "one pointer per name");
+static pv_dynlib el_lib =
+	PV_DYNLIB_INIT(EDIT_SONAME, EDIT_PACKAGE, "the interactive sql shell", el_names, &el);
 
 int pv_shell_load(pv_err *err)
 {
-	pthread_once(&el_once, el_load);
-	if (el_err.code != PV_OK) {
-		if (err)
-			pv_err_copy(err, &el_err);
-		return el_err.code;
-	}
-	return 0;
+	return pv_dynlib_load(&el_lib, err);
 }
 
 /* ---- line input ---- */

@@ -60,36 +60,23 @@ int pv_codec_too_long(pv_err *err, const char *name, size_t want)
 	X(max_compressed_length) \
 	X(compress)
 
-static struct {
 #define PV_SNAPPY_FIELD(name) __typeof__(snappy_##name) *name;
+#define PV_SNAPPY_NAME(name) "snappy_" #name,
+static struct {
 	PV_SNAPPY_FUNCS(PV_SNAPPY_FIELD)
-#undef PV_SNAPPY_FIELD
 } snappy;
-
-static pthread_once_t snappy_once = PTHREAD_ONCE_INIT;
-static pv_err snappy_err; /* the outcome, fixed after snappy_once */
-
-static void snappy_load(void)
-{
-	pv_err_clear(&snappy_err);
-	void *h = pv_dynlib_open(SNAPPY_SONAME, "libsnappy1v5", "snappy pages", &snappy_err);
-	if (!h)
-		return;
-#define PV_SNAPPY_BIND(name) \
-	if (pv_dynlib_bind(h, SNAPPY_SONAME, "snappy_" #name, &snappy.name, sizeof snappy.name, \
-			   &snappy_err)) \
-		return;
-	PV_SNAPPY_FUNCS(PV_SNAPPY_BIND)
-#undef PV_SNAPPY_BIND
-}
+static const char *const snappy_names[] = { PV_SNAPPY_FUNCS(PV_SNAPPY_NAME) };
+_Static_assert(sizeof snappy == sizeof snappy_names / sizeof snappy_names[0] * sizeof(void *),
+	       "one pointer per name");
+static pv_dynlib snappy_lib =
+	PV_DYNLIB_INIT(SNAPPY_SONAME, "libsnappy1v5", "snappy pages", snappy_names, &snappy);
 
 /* 0 once libsnappy is loaded; else its error, prefixed "snappy: ". */
 static int snappy_ready(pv_err *err)
 {
-	pthread_once(&snappy_once, snappy_load);
-	if (snappy_err.code == PV_OK)
-		return 0;
-	return pv_err_set(err, snappy_err.code, "snappy: %s", snappy_err.msg);
+	pv_err e;
+	int rc = pv_dynlib_load(&snappy_lib, &e);
+	return rc ? pv_err_set(err, rc, "snappy: %s", e.msg) : 0;
 }
 
 /* ------------------------------------------------------------------ decoders */

@@ -24,7 +24,6 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <netdb.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,37 +50,19 @@
 	X(start_daemon) \
 	X(stop_daemon)
 
-static struct {
 #define PV_MHD_FIELD(name) __typeof__(MHD_##name) *name;
+#define PV_MHD_NAME(name) "MHD_" #name,
+static struct {
 	PV_MHD_FUNCS(PV_MHD_FIELD)
-#undef PV_MHD_FIELD
 } mhd;
-
-static pthread_once_t mhd_once = PTHREAD_ONCE_INIT;
-static pv_err mhd_err; /* the outcome, fixed after mhd_once */
-
-static void mhd_load(void)
-{
-	pv_err_clear(&mhd_err);
-	void *h = pv_dynlib_open(MHD_SONAME, MHD_PACKAGE, "serve", &mhd_err);
-	if (!h)
-		return;
-#define PV_MHD_BIND(name) \
-	if (pv_dynlib_bind(h, MHD_SONAME, "MHD_" #name, &mhd.name, sizeof mhd.name, &mhd_err)) \
-		return;
-	PV_MHD_FUNCS(PV_MHD_BIND)
-#undef PV_MHD_BIND
-}
+static const char *const mhd_names[] = { PV_MHD_FUNCS(PV_MHD_NAME) };
+_Static_assert(sizeof mhd == sizeof mhd_names / sizeof mhd_names[0] * sizeof(void *),
+	       "one pointer per name");
+static pv_dynlib mhd_lib = PV_DYNLIB_INIT(MHD_SONAME, MHD_PACKAGE, "serve", mhd_names, &mhd);
 
 int pv_http_load(pv_err *err)
 {
-	pthread_once(&mhd_once, mhd_load);
-	if (mhd_err.code != PV_OK) {
-		if (err)
-			pv_err_copy(err, &mhd_err);
-		return mhd_err.code;
-	}
-	return 0;
+	return pv_dynlib_load(&mhd_lib, err);
 }
 
 struct pv_http_daemon {
