@@ -981,7 +981,9 @@ static int levels_upto(pv_chunk *c, int64_t x, pv_err *err)
 {
 	if (x <= c->lv_known)
 		return 0;
-	int64_t to = x - c->lv_known < LEVEL_STEP ? c->lv_known + LEVEL_STEP : x;
+	/* the first step of a page is small: a head wants a few levels */
+	int64_t step = c->lv_known ? LEVEL_STEP : FEW_ROWS;
+	int64_t to = x - c->lv_known < step ? c->lv_known + step : x;
 	if (to > c->pg_levels)
 		to = c->pg_levels;
 	size_t k = (size_t)(to - c->lv_known);
