@@ -32,14 +32,18 @@ libs=$(loaded "$tmp/head.log")
 like "the loader log lists libc (the check sees what it should)" "$libs" '^libc\.so'
 is "head maps no libmicrohttpd, gnutls or libedit" \
 	"$(echo "$libs" | grep -cE '^lib(microhttpd|gnutls|edit)\.')" 0
-is "head on a file without snappy pages maps no libsnappy or libstdc++" \
-	"$(echo "$libs" | grep -cE '^lib(snappy|stdc\+\+)\.')" 0
+# nothing opened at run time: libsnappy and the libstdc++ it brings are not
+# there (a sanitizer build links libstdc++ itself, so the test asks about
+# what was dlopen'ed, not about libstdc++ by name)
+is "head on a file without snappy pages maps no libsnappy, opens nothing at run time" \
+	"$(echo "$libs" | grep -c '^libsnappy\.') $(grep -c 'dynamically loaded by' "$tmp/head.log")" "0 0"
 
 LD_DEBUG=files LD_DEBUG_OUTPUT=$tmp/snap "$bin" head -n 3 --format csv "$snappy" \
 	>"$tmp/snap.out" 2>"$tmp/err"
 is "head on a snappy file exits 0" "$?" 0
 cat "$tmp"/snap.* >"$tmp/snap.log"
-like "a snappy page loads libsnappy" "$(loaded "$tmp/snap.log")" '^libsnappy\.so\.1$'
+like "a snappy page loads libsnappy at run time" \
+	"$(grep 'dynamically loaded by' "$tmp/snap.log" | sed -nE 's/.*file=([^ ]*).*/\1/p')" '^libsnappy\.so\.1$'
 is "the snappy file's first columns equal DuckDB's" "$(tail -n +2 "$tmp/snap.out" | cut -d, -f1,2)" \
 	"$("$PARQVIEW_BUILD/tools/duckq" --csv -c "SELECT id, bool_col FROM '$snappy' LIMIT 3")"
 
