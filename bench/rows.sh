@@ -21,6 +21,8 @@
 #      over the first row group is timed once, for the cost of rendering.
 #   5. peak memory of the full decode against the largest row group's
 #      uncompressed size.
+# The sample also runs with --threads 1 (row groups one after another), for
+# what reading row groups on several threads gains.
 # Timing. Each case runs as a whole process, median of several runs, under
 # /usr/bin/time (bench/lib.sh measure: wall time around it, CPU and peak
 # RSS from it), except case 1: a head takes a few milliseconds, of which
@@ -31,7 +33,8 @@
 # parqview and DuckDB alike, and then once more the old way for comparison.
 # These are benchmarks, not tests: read the ratios. PARQVIEW_BENCH_RUNS
 # (default 7) sets the runs of the fast cases, PARQVIEW_BENCH_SLOW_RUNS
-# (default 3) those of the sample and the full decodes.
+# (default 3) those of the sample and the full decodes;
+# PARQVIEW_BENCH_NO_DECODE=1 skips cases 4 and 5 (minutes of full decodes).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/bench/lib.sh"
@@ -78,6 +81,8 @@ bench_file() {
 	measure "$slow_runs" "$bin" sample -n 50 --seed 1 --format csv "$big"
 	pv=$ms pv_kb=$kb pv_cpu=$cpu_ms
 	row "2. parqview sample -n 50 --seed 1" "$(wc_ms)" "$(mib "$kb")" "" ""
+	measure "$slow_runs" "$bin" sample -n 50 --seed 1 --threads 1 --format csv "$big"
+	row "   the same, --threads 1" "$(wc_ms)" "$(mib "$kb")" "" ""
 	measure "$slow_runs" "$duckq" --csv -c "SELECT * FROM '$big' USING SAMPLE 50 ROWS"
 	r=$(ratio "$ms" "$pv")
 	row "   duckdb USING SAMPLE 50 ROWS" "$(wc_ms)" "$(mib "$kb")" "$r" ">= 10x: $(verdict "${r%x}" ">=" 10) (CPU: $(ratio "$cpu_ms" "$pv_cpu"))"
@@ -92,6 +97,7 @@ bench_file() {
 	r=$(ratio "$ms" "$pv")
 	row "   duckdb LIMIT 100 OFFSET $n" "$(wc_ms)" "$(mib "$kb")" "$r" ">= 10x: $(verdict "${r%x}" ">=" 10) (CPU: $(ratio "$cpu_ms" "$pv_cpu"))"
 
+	[ -n "${PARQVIEW_BENCH_NO_DECODE:-}" ] && return
 	echo
 	echo "== full decode of every column (MB/s of uncompressed bytes, MB = 10^6 B)"
 	# decodebench prints its own wall and CPU time; keep the runs' medians

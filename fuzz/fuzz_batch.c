@@ -116,7 +116,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	/* the CRC check on every other input, so bit flips also reach the
 	 * decoders; every page streamed (read/chunk.h) on half of the rest */
-	pv_batch_opts opts = { (size & 1) != 0, MAX_PAGE, MAX_BATCH };
+	pv_batch_opts opts = { .verify_crc = (size & 1) != 0, .max_page_bytes = MAX_PAGE,
+			       .max_batch_bytes = MAX_BATCH };
 	if ((size & 3) == 2)
 		setenv("PARQVIEW_STREAM_MIN", "1", 1);
 	else

@@ -43,6 +43,8 @@ static const char common_help[] =
 	"                      format comes from .csv, .jsonl, .ndjson, .json, .md\n"
 	"                      unless --format is given\n"
 	"      --verify        check page checksums (CRC) while reading\n"
+	"      --threads N     read up to N row groups at once (default: one per\n"
+	"                      CPU, at most 4); the output is the same for every N\n"
 	"      --no-pager      never page long output to a terminal ($PAGER, or\n"
 	"                      less -FRSX)\n"
 	"      --color WHEN    auto, always or never\n"
@@ -95,6 +97,7 @@ typedef struct rows_args {
 	bool vertical, wide, verify, no_pager;
 	int row_numbers;      /* -1 default, 0 off, 1 on */
 	const char *output;
+	int threads;          /* --threads; PV_SCAN_THREADS_AUTO by default */
 } rows_args;
 
 enum {
@@ -104,6 +107,7 @@ enum {
 	OPT_ROWNUM,
 	OPT_NO_ROWNUM,
 	OPT_NO_PAGER,
+	OPT_THREADS,
 };
 
 /* "A:B", "A:", ":B", ":" or "N" (row N alone). */
@@ -161,6 +165,7 @@ static int parse_args(rows_args *a, pv_cli_common *com, int argc, char **argv, b
 		{ "row-numbers", no_argument, NULL, OPT_ROWNUM },
 		{ "no-row-numbers", no_argument, NULL, OPT_NO_ROWNUM },
 		{ "no-pager", no_argument, NULL, OPT_NO_PAGER },
+		{ "threads", required_argument, NULL, OPT_THREADS },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *cmd = kind_name[a->kind];
@@ -232,6 +237,14 @@ static int parse_args(rows_args *a, pv_cli_common *com, int argc, char **argv, b
 		case OPT_NO_PAGER:
 			a->no_pager = true;
 			break;
+		case OPT_THREADS: {
+			long long t;
+			if (!pv_cli_parse_i64(optarg, &t) || t < 1 || t > PV_SCAN_MAX_THREADS)
+				return pv_cli_usage(cmd, "--threads takes a number from 1 to %d, not '%s'",
+						    PV_SCAN_MAX_THREADS, optarg);
+			a->threads = (int)t;
+			break;
+		}
 		default:
 			return pv_cli_bad_option(cmd, argv);
 		}
@@ -303,7 +316,7 @@ static int plan_ranges(const rows_args *a, const pv_dataset *ds, pv_row_range **
 
 static int run(rows_kind kind, int argc, char **argv)
 {
-	rows_args a = { .kind = kind, .row_numbers = -1 };
+	rows_args a = { .kind = kind, .row_numbers = -1, .threads = PV_SCAN_THREADS_AUTO };
 	pv_cli_common com = { 0 };
 	const char *cmd = kind_name[kind];
 	bool done;
@@ -333,7 +346,8 @@ static int run(rows_kind kind, int argc, char **argv)
 	pv_progress_init(&prog, 0, false);
 	int rc = plan_ranges(&a, ds, &ranges, &n_ranges, &err);
 	if (!rc) {
-		pv_scan_opts so = { .columns = a.columns, .verify_crc = a.verify };
+		pv_scan_opts so = { .columns = a.columns, .verify_crc = a.verify,
+				    .n_threads = a.threads };
 		rc = pv_scan_open(ds, &so, ranges, n_ranges, &scan, &err);
 		if (rc == PV_EINVAL) {
 			code = pv_cli_usage(cmd, "%s", err.msg);

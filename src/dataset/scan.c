@@ -17,6 +17,7 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/checked.h"
+#include "base/pool.h"
 #include "io/source.h"
 #include "read/batch.h"
 #include "base/banned.h"
@@ -701,11 +702,32 @@ typedef struct sel {
 	size_t *path_idx;           /* their child indices in the dataset's type */
 	size_t depth;
 	struct ArrowSchema *schema; /* the master schema's child */
-	/* per current file */
+} sel;
+
+/* What a selection is in the cursor's current file. */
+typedef struct sel_file {
 	long field;                 /* index into fields[], -1 when not read from the file */
 	bool has_value;             /* partition: the file has a non-NULL value */
 	pv_value value;
-} sel;
+} sel_file;
+
+/* Where one reading thread is: its file and row group reader. The serial
+ * scan has one; a parallel scan one per worker. */
+typedef struct cursor {
+	size_t file;                /* SIZE_MAX: none */
+	pv_source *src;
+	size_t *fields;             /* the file's top-level fields to read */
+	size_t n_fields;
+	sel_file *sf;               /* per selection */
+	pv_arena arena;             /* type names for messages */
+	size_t rg;                  /* SIZE_MAX: none */
+	pv_rgreader *reader;
+	bool reader_failed;         /* the reader returned an error: do not reuse it */
+	int64_t reader_next;        /* the row (in its row group) where its last read ended */
+	bool worker;                /* a worker thread's (its reads use one thread) */
+} cursor;
+
+typedef struct par par;
 
 struct pv_scan {
 	const pv_dataset *ds;
@@ -719,17 +741,11 @@ struct pv_scan {
 	int64_t pos, n_rows, done, batch_rows;
 	pv_batch_opts bopts;
 	bool failed;
-	/* the current file */
-	size_t file;                /* SIZE_MAX: none */
-	pv_source *src;
-	size_t *fields;             /* the file's top-level fields to read */
-	size_t n_fields;
-	/* the current row group */
-	size_t rg;                  /* SIZE_MAX: none */
-	pv_rgreader *reader;
-	pv_rgcache *cache;          /* NULL: none; else src and readers belong to it */
-	bool reader_failed;         /* the reader returned an error: do not reuse it */
-	int64_t reader_next;        /* the row (in its row group) where its last read ended */
+	pv_rgcache *cache;          /* NULL: none; else sources and readers belong to it */
+	cursor cur;                 /* the serial scan's */
+	int n_threads;              /* > 1: read row groups ahead on worker threads */
+	bool started;               /* pv_scan_next was called */
+	par *par;                   /* the workers, when they run */
 };
 
 static int cmp_range(const void *a, const void *b)
@@ -1094,6 +1110,26 @@ static int check_conflicts(pv_scan *s, pv_err *err)
 	return 0;
 }
 
+/* A scan whose ranges hold at most SPARSE_ROWS rows on average reads
+ * pages of SPARSE_STREAM_MIN bytes or more streamed (see pv_scan_open). */
+#define SPARSE_ROWS 16
+#define SPARSE_STREAM_MIN ((size_t)64 << 10)
+/* Ranges SPARSE_GAP rows apart on average or more give back pages under
+ * SPARSE_KEEP_MIN bytes after each range (pv_batch_opts.keep_page_min). */
+#define SPARSE_GAP ((int64_t)1 << 16)
+#define SPARSE_KEEP_MIN ((size_t)4 << 20)
+
+static void cursor_init(cursor *c)
+{
+	memset(c, 0, sizeof *c);
+	c->file = SIZE_MAX;
+	c->rg = SIZE_MAX;
+	pv_arena_init(&c->arena, 0);
+}
+
+static void close_file(pv_scan *s, cursor *c);
+static void par_stop(pv_scan *s);
+
 int pv_scan_open(const pv_dataset *ds, const pv_scan_opts *opts, const pv_row_range *ranges,
                  size_t n_ranges, pv_scan **out, pv_err *err)
 {
@@ -1102,15 +1138,23 @@ int pv_scan_open(const pv_dataset *ds, const pv_scan_opts *opts, const pv_row_ra
 	if (o.batch_rows < 0 || o.batch_rows > PV_SCAN_MAX_BATCH_ROWS)
 		return pv_err_set(err, PV_EINVAL, "batch of %lld rows is out of range",
 				  (long long)o.batch_rows);
+	if (o.n_threads < PV_SCAN_THREADS_AUTO || o.n_threads > PV_SCAN_MAX_THREADS)
+		return pv_err_set(err, PV_EINVAL, "%d threads is out of range (1 to %d)", o.n_threads,
+				  PV_SCAN_MAX_THREADS);
 	pv_scan *s = calloc(1, sizeof *s);
 	if (!s)
 		return pv_err_set(err, PV_ENOMEM, "out of memory");
 	s->ds = ds;
-	s->file = SIZE_MAX;
-	s->rg = SIZE_MAX;
+	cursor_init(&s->cur);
 	s->cache = o.cache;
 	s->batch_rows = o.batch_rows ? o.batch_rows : PV_SCAN_BATCH_ROWS;
 	s->bopts = (pv_batch_opts){ .verify_crc = o.verify_crc, .max_page_bytes = o.max_page_bytes };
+	s->n_threads = o.n_threads;
+	if (s->n_threads == PV_SCAN_THREADS_AUTO) {
+		s->n_threads = pv_pool_ncpu();
+		if (s->n_threads > PV_SCAN_AUTO_THREADS)
+			s->n_threads = PV_SCAN_AUTO_THREADS;
+	}
 	pv_arena_init(&s->arena, 0);
 	int rc = pv_rowmap_init(&s->map, ds, err);
 	if (!rc)
@@ -1123,6 +1167,17 @@ int pv_scan_open(const pv_dataset *ds, const pv_scan_opts *opts, const pv_row_ra
 		pv_scan_close(s);
 		return rc;
 	}
+	/* A sample's rows lie one here, one there: each page is entered for
+	 * a row or two, so decompressing it only up to them (streaming)
+	 * halves the work on average and holds a window, not the page. */
+	if (s->n_ranges > 1 && s->n_rows / (int64_t)s->n_ranges <= SPARSE_ROWS)
+		s->bopts.stream_min = SPARSE_STREAM_MIN;
+	/* Rows further apart than a page usually holds: the next one is
+	 * rarely in the page just read, and keeping every column's page for
+	 * the chance would hold a page per column per worker; only pages too
+	 * big to decompress again lightly are kept. */
+	if (s->n_ranges > 1 && s->map.n_rows / (int64_t)s->n_ranges >= SPARSE_GAP)
+		s->bopts.keep_page_min = SPARSE_KEEP_MIN;
 	*out = s;
 	return 0;
 }
@@ -1152,36 +1207,40 @@ const char *pv_scan_column_name(const pv_scan *s, size_t i)
 	return i < s->n_sels ? s->sels[i].name : NULL;
 }
 
-/* Closes the current reader, or gives it back to the cache. */
-static void drop_reader(pv_scan *s)
+/* Closes the cursor's reader, or gives it back to the cache. */
+static void drop_reader(pv_scan *s, cursor *c)
 {
-	if (s->cache && s->rg != SIZE_MAX)
-		cache_give(s->cache, s->file, s->rg, s->fields, s->n_fields,
-			   s->reader_failed ? NULL : s->reader, s->reader_next);
-	if (!s->cache || s->reader_failed)
-		pv_rgreader_close(s->reader);
-	s->reader = NULL;
-	s->reader_failed = false;
-	s->rg = SIZE_MAX;
+	if (s->cache && c->rg != SIZE_MAX)
+		cache_give(s->cache, c->file, c->rg, c->fields, c->n_fields,
+			   c->reader_failed ? NULL : c->reader, c->reader_next);
+	if (!s->cache || c->reader_failed)
+		pv_rgreader_close(c->reader);
+	c->reader = NULL;
+	c->reader_failed = false;
+	c->rg = SIZE_MAX;
 }
 
-static void close_file(pv_scan *s)
+static void close_file(pv_scan *s, cursor *c)
 {
-	drop_reader(s);
+	drop_reader(s, c);
 	if (!s->cache)
-		pv_source_close(s->src);
-	s->src = NULL;
-	free(s->fields);
-	s->fields = NULL;
-	s->n_fields = 0;
-	s->file = SIZE_MAX;
+		pv_source_close(c->src);
+	c->src = NULL;
+	free(c->fields);
+	free(c->sf);
+	c->fields = NULL;
+	c->sf = NULL;
+	c->n_fields = 0;
+	c->file = SIZE_MAX;
 }
 
 void pv_scan_close(pv_scan *s)
 {
 	if (!s)
 		return;
-	close_file(s);
+	par_stop(s);
+	close_file(s, &s->cur);
+	pv_arena_release(&s->cur.arena);
 	if (s->schema.release)
 		s->schema.release(&s->schema);
 	free(s->ranges);
@@ -1204,34 +1263,36 @@ static const struct ArrowSchema *follow(const struct ArrowSchema *at, const sel 
 	return at;
 }
 
-/* Makes file f current: which of its fields to read for each selection,
- * each selection's partition value, and the type check. */
-static int open_file(pv_scan *s, size_t f, pv_err *err)
+/* Makes file f the cursor's: which of its fields to read for each
+ * selection, each selection's partition value, and the type check. */
+static int open_file(pv_scan *s, cursor *c, size_t f, pv_err *err)
 {
-	close_file(s);
+	close_file(s, c);
 	const pv_dataset *ds = s->ds;
 	const pv_dataset_file *df = &ds->files[f];
-	s->fields = calloc(s->n_sels ? s->n_sels : 1, sizeof *s->fields);
-	if (!s->fields)
+	c->fields = calloc(s->n_sels ? s->n_sels : 1, sizeof *c->fields);
+	c->sf = calloc(s->n_sels ? s->n_sels : 1, sizeof *c->sf);
+	if (!c->fields || !c->sf)
 		return pv_err_set(err, PV_ENOMEM, "out of memory");
-	s->file = f;
+	c->file = f;
 	for (size_t i = 0; i < s->n_sels; i++) {
-		sel *x = &s->sels[i];
+		const sel *x = &s->sels[i];
+		sel_file *xf = &c->sf[i];
 		const pv_dataset_column *col = &ds->columns[x->col];
-		x->field = -1;
-		x->has_value = false;
+		xf->field = -1;
+		xf->has_value = false;
 		if (col->is_partition) {
 			const char *v = NULL;
 			for (size_t k = 0; k < df->n_parts; k++)
 				if (!strcmp(df->parts[k].key, col->name))
 					v = df->parts[k].value; /* the deepest one wins */
 			if (v) {
-				int rc = pv_hive_value(v, col->part_type, &x->value, err);
+				int rc = pv_hive_value(v, col->part_type, &xf->value, err);
 				if (rc) {
 					pv_err_prefix(err, "%s: partition '%s'", df->path, col->name);
 					return rc;
 				}
-				x->has_value = x->value.kind != PV_VAL_NULL;
+				xf->has_value = xf->value.kind != PV_VAL_NULL;
 			}
 			continue;
 		}
@@ -1239,34 +1300,35 @@ static int open_file(pv_scan *s, size_t f, pv_err *err)
 		if (fi < 0)
 			continue;
 		size_t k = 0;
-		while (k < s->n_fields && s->fields[k] != (size_t)fi)
+		while (k < c->n_fields && c->fields[k] != (size_t)fi)
 			k++;
-		if (k == s->n_fields)
-			s->fields[s->n_fields++] = (size_t)fi;
-		x->field = (long)k;
+		if (k == c->n_fields)
+			c->fields[c->n_fields++] = (size_t)fi;
+		xf->field = (long)k;
 	}
-	if (!s->n_fields)
+	if (!c->n_fields)
 		return 0;
 
 	/* The dataset's union compares type strings; the reader's Arrow types
 	 * are what the batches will hold, so compare those as well. */
 	struct ArrowSchema fs = { 0 };
-	int rc = pv_batch_schema(df->pf, s->fields, s->n_fields, &fs, err);
+	int rc = pv_batch_schema(df->pf, c->fields, c->n_fields, &fs, err);
 	if (rc) {
 		pv_err_prefix(err, "%s", df->path);
 		return rc;
 	}
 	for (size_t i = 0; i < s->n_sels && !rc; i++) {
 		const sel *x = &s->sels[i];
-		if (x->field < 0)
+		long field = c->sf[i].field;
+		if (field < 0)
 			continue;
 		const struct ArrowSchema *have =
-			x->field < fs.n_children ? follow(fs.children[x->field], x) : NULL;
+			field < fs.n_children ? follow(fs.children[field], x) : NULL;
 		if (have && schema_same_type(have, x->schema, 0))
 			continue;
 		const pv_dataset_column *col = &ds->columns[x->col];
 		const pv_schema_node *root = df->pf->schema->root;
-		const char *t = pv_dataset_type_of(root->children[s->fields[x->field]], &s->arena, err);
+		const char *t = pv_dataset_type_of(root->children[c->fields[field]], &c->arena, err);
 		rc = pv_err_set(err, PV_EUNSUPPORTED,
 				"column '%s' is %s in '%s' but %s elsewhere; select other columns "
 				"with --columns",
@@ -1276,10 +1338,9 @@ static int open_file(pv_scan *s, size_t f, pv_err *err)
 	if (rc)
 		return rc;
 	if (s->cache)
-		return cache_source(s->cache, f, &s->src, err);
-	return pv_source_open(df->path, &s->src, err);
+		return cache_source(s->cache, f, &c->src, err);
+	return pv_source_open(df->path, &c->src, err);
 }
-
 /* ---- batches */
 
 typedef struct batch_priv {
@@ -1336,16 +1397,17 @@ static int64_t count_nulls(const char *f, const void *validity, int64_t offset, 
 	return n;
 }
 
-/* The column of sel x in the reader's batch fb, for count rows: a shallow
- * copy of the file's array that shares its buffers and children, with
- * offsets adjusted and, below structs, the structs' nulls folded in. */
-static int project(batch_priv *p, const struct ArrowArray *fb, const sel *x, int64_t count,
-                   const char *leaf_format, struct ArrowArray *out, pv_err *err)
+/* The column of sel x (the file's field `field`) in the reader's batch
+ * fb, for count rows: a shallow copy of the file's array that shares its
+ * buffers and children, with offsets adjusted and, below structs, the
+ * structs' nulls folded in. */
+static int project(batch_priv *p, const struct ArrowArray *fb, const sel *x, long field,
+                   int64_t count, const char *leaf_format, struct ArrowArray *out, pv_err *err)
 {
-	if (x->field >= fb->n_children)
+	if (field >= fb->n_children)
 		return pv_err_set(err, PV_EINTERNAL, "reader batch has %lld fields",
 				  (long long)fb->n_children);
-	const struct ArrowArray *at = fb->children[x->field];
+	const struct ArrowArray *at = fb->children[field];
 	int64_t shift = fb->offset; /* where row 0 sits in at's index space */
 	uint8_t *valid = NULL;      /* folded struct validity, indexed by row */
 	for (size_t d = 0; d < x->depth; d++) {
@@ -1397,10 +1459,10 @@ static int project(batch_priv *p, const struct ArrowArray *fb, const sel *x, int
 	return 0;
 }
 
-/* One batch of count rows from global row `first`, with the reader's
- * batch fb (moved in; NULL when nothing was read from the file). */
-static int assemble(pv_scan *s, struct ArrowArray *fb, int64_t count, struct ArrowArray *out,
-                    pv_err *err)
+/* One batch of count rows with the reader's batch fb (moved in; NULL when
+ * nothing was read from the file), completed as the cursor's file needs. */
+static int assemble(const pv_scan *s, const cursor *c, struct ArrowArray *fb, int64_t count,
+                    struct ArrowArray *out, pv_err *err)
 {
 	batch_priv *p = calloc(1, sizeof *p);
 	if (!p) {
@@ -1425,12 +1487,13 @@ static int assemble(pv_scan *s, struct ArrowArray *fb, int64_t count, struct Arr
 				(long long)p->file.length, (long long)count);
 	for (size_t i = 0; i < n && !rc; i++) {
 		const sel *x = &s->sels[i];
+		const sel_file *xf = &c->sf[i];
 		struct ArrowArray *k = &p->kids[i];
 		p->kid_ptrs[i] = k;
-		if (x->field >= 0)
-			rc = project(p, &p->file, x, count, x->schema->format, k, err);
-		else if (x->has_value)
-			rc = const_array(&p->arena, &x->value, count, k, err);
+		if (xf->field >= 0)
+			rc = project(p, &p->file, x, xf->field, count, x->schema->format, k, err);
+		else if (xf->has_value)
+			rc = const_array(&p->arena, &xf->value, count, k, err);
 		else
 			rc = null_array(&p->arena, x->schema, count, k, 0, err);
 		if (rc)
@@ -1461,84 +1524,460 @@ static int assemble(pv_scan *s, struct ArrowArray *fb, int64_t count, struct Arr
 	return 0;
 }
 
+/* The next piece to read from (*ri, *pos) on, before row `end`: at most
+ * batch_rows rows of one range inside one row group. Moves *ri and *pos
+ * to its first row and gives its row group and row count; false when
+ * there is none. */
+static bool next_piece(const pv_scan *s, size_t *ri, int64_t *pos, int64_t end,
+                       const pv_rowmap_entry **out_e, int64_t *out_count)
+{
+	while (*ri < s->n_ranges) {
+		const pv_row_range *r = &s->ranges[*ri];
+		if (*pos < r->first)
+			*pos = r->first;
+		if (*pos >= r->first + r->count) {
+			(*ri)++;
+			continue;
+		}
+		if (*pos >= end)
+			return false;
+		const pv_rowmap_entry *e = &s->map.entries[entry_of(&s->map, *pos)];
+		int64_t count = r->first + r->count - *pos;
+		if (count > e->first + e->n_rows - *pos)
+			count = e->first + e->n_rows - *pos;
+		if (count > s->batch_rows)
+			count = s->batch_rows;
+		*out_e = e;
+		*out_count = count;
+		return true;
+	}
+	return false;
+}
+
+/* Reads rows [pos, pos + count) of row group e (which range ri holds)
+ * through cursor c as one batch. After an error the caller closes the
+ * cursor's file. */
+static int read_piece(pv_scan *s, cursor *c, const pv_rowmap_entry *e, size_t ri, int64_t pos,
+                      int64_t count, struct ArrowArray *out, pv_err *err)
+{
+	memset(out, 0, sizeof *out);
+	if (e->row_group == SIZE_MAX)
+		return bad_entry(&s->map, e, err);
+	const pv_dataset_file *df = &s->ds->files[e->file];
+	int rc = 0;
+	if (c->file != e->file && (rc = open_file(s, c, e->file, err)))
+		return rc;
+	if (c->n_fields && c->rg != e->row_group) {
+		drop_reader(s, c);
+		if (s->cache) {
+			/* from here the key is busy: drop_reader must give it back */
+			c->reader = cache_take(s->cache, e->file, e->row_group, c->fields, c->n_fields,
+					       pos - e->first);
+			c->rg = e->row_group;
+			c->reader_failed = !c->reader;
+		}
+		if (!c->reader) {
+			pv_batch_opts bo = s->bopts;
+			/* a worker is one of the threads already: no more per read */
+			if (c->worker)
+				bo.n_threads = 1;
+			rc = pv_rgreader_open(c->src, df->pf, e->row_group, c->fields, c->n_fields, &bo,
+					      &c->reader, err);
+			c->reader_failed = rc != 0;
+		}
+		if (rc) {
+			pv_err_prefix(err, "%s", df->path);
+			return rc;
+		}
+		c->rg = e->row_group;
+	}
+	struct ArrowArray fb = { 0 };
+	if (c->n_fields) {
+		/* a batch that ends its range before a jump (a sample's rows)
+		 * lets the columns give back pages the next range does not use */
+		const pv_row_range *r = &s->ranges[ri];
+		if (pos + count == r->first + r->count && s->n_ranges > 1) {
+			/* after the last range the scan is done */
+			int64_t nf = ri + 1 < s->n_ranges ? s->ranges[ri + 1].first : INT64_MAX;
+			bool same = nf >= e->first && nf - e->first < e->n_rows;
+			if (nf != pos + count)
+				pv_rgreader_set_next(c->reader, same ? nf - e->first : INT64_MAX);
+		}
+		rc = pv_rgreader_read(c->reader, pos - e->first, count, &fb, err);
+		if (rc) { /* the reader names the row group, column and page */
+			c->reader_failed = true;
+			pv_err_prefix(err, "%s", df->path);
+			return rc;
+		}
+		c->reader_next = pos - e->first + count;
+	}
+	return assemble(s, c, c->n_fields ? &fb : NULL, count, out, err);
+}
+
+/* ---- reading ahead on worker threads
+ *
+ * The rows to read are cut into units, one per row group they touch (small
+ * ones merged: see UNIT_MIN_ROWS), in order. Each worker takes the next unit, reads its pieces through its own
+ * cursor and queues the batches in the unit's slot; pv_scan_next hands
+ * them out unit by unit, so the batches come in the same order, with the
+ * same contents, as on one thread. Work in flight is capped: a worker
+ * takes unit u only while the caller is at unit u - n_slots + 1 or later,
+ * and a slot takes a batch only while it holds fewer than SCAN_QUEUE
+ * batches and fewer than 2 * batch_rows rows (the worker waits for room):
+ * a sample's one-row batches queue by the dozen, a cat's full batches two
+ * at a time. So at most n_slots units are open, each with at most three
+ * batches' worth of rows queued, plus one batch per worker being read. */
+
+#define SCAN_QUEUE 64
+/* Row groups join the unit before them while it holds fewer rows and
+ * ranges than these. */
+#define UNIT_MIN_ROWS ((int64_t)4096)
+#define UNIT_MAX_RANGES ((int64_t)3)
+
+typedef struct unit {
+	size_t ri;        /* the range its first row is in */
+	int64_t pos, end; /* its first row; the end of its row group */
+} unit;
+
+typedef struct slot {
+	struct ArrowArray q[SCAN_QUEUE];
+	int64_t q_first[SCAN_QUEUE];
+	size_t q_head, q_n;
+	int64_t q_rows;   /* rows in the queued batches */
+	bool done;        /* the worker finished the unit (or failed) */
+	int rc;
+	pv_err err;
+} slot;
+
+typedef struct worker {
+	par *p;
+	cursor cur;
+	pthread_t tid;
+} worker;
+
+struct par {
+	pv_scan *s;
+	unit *units;
+	size_t n_units;
+	slot *slots;      /* unit u uses slots[u % n_slots] */
+	size_t n_slots;
+	worker *workers;
+	int n_workers;
+	pthread_mutex_t lock;
+	pthread_cond_t ready; /* the caller's slot got a batch or finished */
+	pthread_cond_t room;  /* a slot got room, the caller moved on, or stop */
+	bool caller_waits;    /* on ready (wake it only then) */
+	int n_waiting;        /* workers waiting on room (wake them only then) */
+	size_t next_unit; /* the next one a worker takes */
+	size_t cur_unit;  /* the one the caller reads */
+	bool stop;
+};
+
+/* Wakes the caller when it waits for unit u. Under the lock. */
+static void tell_caller(par *p, size_t u)
+{
+	if (p->caller_waits && u == p->cur_unit)
+		pthread_cond_signal(&p->ready);
+}
+
+/* Waits for room (under the lock). */
+static void wait_room(par *p)
+{
+	p->n_waiting++;
+	pthread_cond_wait(&p->room, &p->lock);
+	p->n_waiting--;
+}
+
+/* Reads unit u into slot sl on cursor c. */
+static void run_unit(par *p, cursor *c, size_t u, slot *sl)
+{
+	pv_scan *s = p->s;
+	size_t ri = p->units[u].ri;
+	int64_t pos = p->units[u].pos, end = p->units[u].end, count;
+	const pv_rowmap_entry *e;
+	pv_err err;
+	pv_err_clear(&err);
+	int rc = 0;
+	while (next_piece(s, &ri, &pos, end, &e, &count)) {
+		struct ArrowArray b;
+		if ((rc = read_piece(s, c, e, ri, pos, count, &b, &err)))
+			break;
+		pthread_mutex_lock(&p->lock);
+		while (!p->stop && (sl->q_n == SCAN_QUEUE || sl->q_rows >= 2 * s->batch_rows))
+			wait_room(p);
+		if (p->stop) {
+			pthread_mutex_unlock(&p->lock);
+			b.release(&b);
+			return;
+		}
+		size_t k = (sl->q_head + sl->q_n) % SCAN_QUEUE;
+		sl->q[k] = b;
+		sl->q_first[k] = pos;
+		sl->q_n++;
+		sl->q_rows += count;
+		tell_caller(p, u);
+		pthread_mutex_unlock(&p->lock);
+		pos += count;
+	}
+	/* units are row groups: this cursor will not see these again */
+	if (rc)
+		close_file(s, c);
+	else
+		drop_reader(s, c);
+	pthread_mutex_lock(&p->lock);
+	sl->done = true;
+	sl->rc = rc;
+	if (rc)
+		sl->err = err;
+	tell_caller(p, u);
+	pthread_mutex_unlock(&p->lock);
+}
+
+static void *work(void *arg)
+{
+	worker *w = arg;
+	par *p = w->p;
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		while (!p->stop && p->next_unit < p->n_units &&
+		       p->next_unit >= p->cur_unit + p->n_slots)
+			wait_room(p);
+		if (p->stop || p->next_unit >= p->n_units)
+			break;
+		size_t u = p->next_unit++;
+		pthread_mutex_unlock(&p->lock);
+		run_unit(p, &w->cur, u, &p->slots[u % p->n_slots]);
+		pthread_mutex_lock(&p->lock);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+/* Stops and joins the workers, drops what they queued. NULL par allowed. */
+static void par_stop(pv_scan *s)
+{
+	par *p = s->par;
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->lock);
+	p->stop = true;
+	pthread_cond_broadcast(&p->room);
+	pthread_cond_broadcast(&p->ready);
+	pthread_mutex_unlock(&p->lock);
+	for (int i = 0; i < p->n_workers; i++)
+		pthread_join(p->workers[i].tid, NULL);
+	for (int i = 0; i < p->n_workers; i++) {
+		close_file(s, &p->workers[i].cur);
+		pv_arena_release(&p->workers[i].cur.arena);
+	}
+	for (size_t i = 0; i < p->n_slots; i++)
+		for (size_t k = 0; k < p->slots[i].q_n; k++) {
+			struct ArrowArray *b = &p->slots[i].q[(p->slots[i].q_head + k) % SCAN_QUEUE];
+			if (b->release)
+				b->release(b);
+		}
+	pthread_cond_destroy(&p->ready);
+	pthread_cond_destroy(&p->room);
+	pthread_mutex_destroy(&p->lock);
+	free(p->units);
+	free(p->slots);
+	free(p->workers);
+	free(p);
+	s->par = NULL;
+}
+
+/* A page of this many bytes or more, decompressed, makes a scan read on
+ * one thread (see huge_pages). */
+#define PAR_PAGE_MAX ((int64_t)16 << 20)
+
+/* Whether a row group the units touch may have pages of PAR_PAGE_MAX
+ * bytes: a chunk without an OffsetIndex or encoding statistics may be one
+ * page (DuckDB writes them so), and its reader holds levels and a stream
+ * window in proportion. A worker per row group would hold that per
+ * worker; reading on one thread, the reader spreads the columns over the
+ * CPUs instead (read/batch.h) with one row group's memory. */
+static bool huge_pages(const pv_scan *s, const pv_rowmap_entry *e)
+{
+	const pv_pfile *pf = s->ds->files[e->file].pf;
+	if (e->row_group == SIZE_MAX || !pf)
+		return false;
+	const pv_row_group *rg = &pf->meta->row_groups[e->row_group];
+	for (size_t c = 0; c < rg->n_columns; c++) {
+		const pv_column_chunk *cc = &rg->columns[c];
+		/* an indexed chunk was cut into pages by a writer that indexes
+		 * them: trust it when nothing else says */
+		if (!cc->meta_data.has_encoding_stats && cc->has_offset_index_offset)
+			continue;
+		if (pv_batch_page_estimate(cc) >= PAR_PAGE_MAX)
+			return true;
+	}
+	return false;
+}
+
+/* The rows and ranges of s in [pos, end), from range ri on. */
+static void rows_in(const pv_scan *s, size_t ri, int64_t pos, int64_t end, int64_t *rows,
+		    int64_t *ranges)
+{
+	for (; ri < s->n_ranges && s->ranges[ri].first < end; ri++) {
+		int64_t a = s->ranges[ri].first > pos ? s->ranges[ri].first : pos;
+		int64_t b = s->ranges[ri].first + s->ranges[ri].count;
+		if (b > end)
+			b = end;
+		if (b > a) {
+			*rows += b - a;
+			(*ranges)++;
+		}
+	}
+}
+
+/* Starts the workers when the rows span two row groups or more; leaves
+ * s->par NULL (read on the calling thread) otherwise, or when no thread
+ * could be started. */
+static int par_start(pv_scan *s, pv_err *err)
+{
+	par *p = calloc(1, sizeof *p);
+	if (!p)
+		return pv_err_set(err, PV_ENOMEM, "out of memory");
+	p->s = s;
+	p->units = malloc((s->map.n_entries ? s->map.n_entries : 1) * sizeof *p->units);
+	if (!p->units) {
+		free(p);
+		return pv_err_set(err, PV_ENOMEM, "out of memory");
+	}
+	size_t ri = 0;
+	int64_t pos = 0, count;
+	const pv_rowmap_entry *e;
+	bool huge = false;
+	int64_t u_rows = 0, u_ranges = 0; /* in the last unit */
+	while (next_piece(s, &ri, &pos, INT64_MAX, &e, &count) && p->n_units < s->map.n_entries) {
+		int64_t end = e->first + e->n_rows;
+		huge = huge || huge_pages(s, e);
+		/* a unit costs hand-offs between threads: one holding a few rows
+		 * of one or two ranges (small files read whole) takes the next
+		 * row group too */
+		if (p->n_units && u_rows < UNIT_MIN_ROWS && u_ranges < UNIT_MAX_RANGES) {
+			p->units[p->n_units - 1].end = end;
+		} else {
+			p->units[p->n_units++] = (unit){ ri, pos, end };
+			u_rows = u_ranges = 0;
+		}
+		rows_in(s, ri, pos, end, &u_rows, &u_ranges);
+		pos = end;
+	}
+	int n = s->n_threads;
+	if ((size_t)n > p->n_units)
+		n = (int)p->n_units;
+	if (n < 2 || huge) {
+		free(p->units);
+		free(p);
+		return 0;
+	}
+	/* one unit queued ahead per worker besides the ones being read */
+	p->n_slots = (size_t)n + 1;
+	p->slots = calloc(p->n_slots, sizeof *p->slots);
+	p->workers = calloc((size_t)n, sizeof *p->workers);
+	if (!p->slots || !p->workers) {
+		free(p->units);
+		free(p->slots);
+		free(p->workers);
+		free(p);
+		return pv_err_set(err, PV_ENOMEM, "out of memory");
+	}
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->ready, NULL);
+	pthread_cond_init(&p->room, NULL);
+	s->par = p;
+	for (int i = 0; i < n; i++) {
+		worker *w = &p->workers[p->n_workers];
+		w->p = p;
+		cursor_init(&w->cur);
+		w->cur.worker = true;
+		if (pthread_create(&w->tid, NULL, work, w)) {
+			pv_arena_release(&w->cur.arena);
+			break;
+		}
+		p->n_workers++;
+	}
+	if (!p->n_workers)
+		par_stop(s);
+	return 0;
+}
+
+/* pv_scan_next with workers: the next batch of the caller's unit. */
+static int par_next(pv_scan *s, struct ArrowArray *out, int64_t *out_first, pv_err *err)
+{
+	par *p = s->par;
+	pthread_mutex_lock(&p->lock);
+	while (p->cur_unit < p->n_units) {
+		slot *sl = &p->slots[p->cur_unit % p->n_slots];
+		if (sl->q_n) {
+			*out = sl->q[sl->q_head];
+			*out_first = sl->q_first[sl->q_head];
+			sl->q_head = (sl->q_head + 1) % SCAN_QUEUE;
+			sl->q_n--;
+			sl->q_rows -= out->length;
+			if (p->n_waiting)
+				pthread_cond_broadcast(&p->room);
+			pthread_mutex_unlock(&p->lock);
+			s->pos = *out_first + out->length;
+			s->done += out->length;
+			return 0;
+		}
+		if (sl->done) {
+			if (sl->rc) {
+				int rc = sl->rc;
+				pv_err_copy(err, &sl->err);
+				pthread_mutex_unlock(&p->lock);
+				s->failed = true;
+				return rc;
+			}
+			memset(sl, 0, sizeof *sl);
+			p->cur_unit++;
+			if (p->n_waiting)
+				pthread_cond_broadcast(&p->room);
+			continue;
+		}
+		p->caller_waits = true;
+		pthread_cond_wait(&p->ready, &p->lock);
+		p->caller_waits = false;
+	}
+	pthread_mutex_unlock(&p->lock);
+	return 0;
+}
+
 int pv_scan_next(pv_scan *s, struct ArrowArray *out, int64_t *out_first, pv_err *err)
 {
 	memset(out, 0, sizeof *out);
 	*out_first = s->pos;
 	if (s->failed)
 		return pv_err_set(err, PV_EINVAL, "scan used after an error");
-	while (s->range_i < s->n_ranges) {
-		const pv_row_range *r = &s->ranges[s->range_i];
-		if (s->pos < r->first)
-			s->pos = r->first;
-		if (s->pos >= r->first + r->count) {
-			s->range_i++;
-			continue;
-		}
-		const pv_rowmap_entry *e = &s->map.entries[entry_of(&s->map, s->pos)];
-		int rc = 0;
-		if (e->row_group == SIZE_MAX)
-			rc = bad_entry(&s->map, e, err);
-		int64_t count = r->first + r->count - s->pos;
-		if (count > e->first + e->n_rows - s->pos)
-			count = e->first + e->n_rows - s->pos;
-		if (count > s->batch_rows)
-			count = s->batch_rows;
-		const pv_dataset_file *df = &s->ds->files[e->file];
-		if (!rc && s->file != e->file)
-			rc = open_file(s, e->file, err);
-		if (!rc && s->n_fields && s->rg != e->row_group) {
-			drop_reader(s);
-			if (s->cache) {
-				/* from here the key is busy: drop_reader must give it back */
-				s->reader = cache_take(s->cache, e->file, e->row_group, s->fields,
-						       s->n_fields, s->pos - e->first);
-				s->rg = e->row_group;
-				s->reader_failed = !s->reader;
-			}
-			if (!s->reader) {
-				rc = pv_rgreader_open(s->src, df->pf, e->row_group, s->fields,
-						      s->n_fields, &s->bopts, &s->reader, err);
-				s->reader_failed = rc != 0;
-			}
-			if (rc)
-				pv_err_prefix(err, "%s", df->path);
-			else
-				s->rg = e->row_group;
-		}
-		struct ArrowArray fb = { 0 };
-		if (!rc && s->n_fields) {
-			/* a batch that ends its range before a jump (a sample's rows)
-			 * lets the columns give back pages the next range does not use */
-			if (s->pos + count == r->first + r->count && s->n_ranges > 1) {
-				/* after the last range the scan is done */
-				int64_t nf = s->range_i + 1 < s->n_ranges ? s->ranges[s->range_i + 1].first
-									 : INT64_MAX;
-				bool same = nf >= e->first && nf - e->first < e->n_rows;
-				if (nf != s->pos + count)
-					pv_rgreader_set_next(s->reader, same ? nf - e->first : INT64_MAX);
-			}
-			rc = pv_rgreader_read(s->reader, s->pos - e->first, count, &fb, err);
-			if (rc) { /* the reader names the row group, column and page */
-				s->reader_failed = true;
-				pv_err_prefix(err, "%s", df->path);
-			} else {
-				s->reader_next = s->pos - e->first + count;
+	if (!s->started) {
+		s->started = true;
+		if (s->n_threads > 1 && !s->cache) {
+			int rc = par_start(s, err);
+			if (rc) {
+				s->failed = true;
+				return rc;
 			}
 		}
-		if (!rc)
-			rc = assemble(s, s->n_fields ? &fb : NULL, count, out, err);
-		if (rc) {
-			s->failed = true;
-			close_file(s);
-			memset(out, 0, sizeof *out);
-			return rc;
-		}
-		*out_first = s->pos;
-		s->pos += count;
-		s->done += count;
+	}
+	if (s->par)
+		return par_next(s, out, out_first, err);
+	const pv_rowmap_entry *e;
+	int64_t count;
+	if (!next_piece(s, &s->range_i, &s->pos, INT64_MAX, &e, &count)) {
+		close_file(s, &s->cur);
 		return 0;
 	}
-	close_file(s);
+	int rc = read_piece(s, &s->cur, e, s->range_i, s->pos, count, out, err);
+	if (rc) {
+		s->failed = true;
+		close_file(s, &s->cur);
+		memset(out, 0, sizeof *out);
+		return rc;
+	}
+	*out_first = s->pos;
+	s->pos += count;
+	s->done += count;
 	return 0;
 }

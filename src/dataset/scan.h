@@ -120,11 +120,31 @@ typedef struct pv_scan_opts {
 	int64_t batch_rows;    /* most rows per batch; 0: PV_SCAN_BATCH_ROWS */
 	pv_rgcache *cache;     /* readers and sources to reuse (of the same ds and
 	                        * the same verify_crc/max_page_bytes); NULL: none */
+	int n_threads;         /* threads reading row groups ahead of the caller
+	                        * (see "Threads" below): 0 or 1 none, the reads
+	                        * happen in pv_scan_next; n > 1 up to n workers;
+	                        * PV_SCAN_THREADS_AUTO the machine's CPUs, at most
+	                        * PV_SCAN_AUTO_THREADS. Ignored with a cache. */
 } pv_scan_opts;
+
+#define PV_SCAN_THREADS_AUTO (-1)
+#define PV_SCAN_AUTO_THREADS 4
+#define PV_SCAN_MAX_THREADS 64
 
 typedef struct pv_scan pv_scan;
 
-/* Prepares to read the rows of ranges[0..n_ranges) from ds (which must
+/* Threads. With n_threads > 1 and rows in two row groups or more, the
+ * first pv_scan_next starts the workers: each takes the next row group the
+ * rows touch, reads its rows with a reader of its own (one thread per
+ * read) and queues the batches; pv_scan_next hands them out in row order,
+ * so the batches, their rows and their errors are the same as on one
+ * thread, only sooner. In flight at most: n + 1 row groups, two batches
+ * queued for each, one reader (its current pages) per worker. The workers
+ * stop when the scan closes. A scan whose ranges are sparse (a sample:
+ * a few rows per range on average) streams the pages it enters (read/
+ * chunk.h "Streaming"), decompressing them only up to the rows it needs.
+ *
+ * Prepares to read the rows of ranges[0..n_ranges) from ds (which must
  * outlive the scan), in global order: the ranges are copied, sorted,
  * merged where they overlap or touch, and cut to the dataset's rows (a
  * range past the end reads what there is). Nothing is read yet except the
@@ -133,7 +153,8 @@ typedef struct pv_scan pv_scan;
  *   PV_EINVAL       an unknown column: "unknown column 'x' (did you mean
  *                   'y'?)" or "... (columns: a, b, ...)"; a dotted name
  *                   through something that is not a struct; an empty name;
- *                   batch_rows out of range; a negative range.
+ *                   batch_rows or n_threads out of range; a negative
+ *                   range.
  *   PV_EUNSUPPORTED a selected column whose type in a file the ranges
  *                   touch differs from its dataset type: "column 'x' is
  *                   TYPE in 'FILE' but TYPE2 elsewhere; select other
@@ -172,8 +193,9 @@ int64_t pv_scan_rows_done(const pv_scan *s);
 size_t pv_scan_n_columns(const pv_scan *s);
 const char *pv_scan_column_name(const pv_scan *s, size_t i);
 
-/* Closes the reader and source it holds and frees the scan. Batches it
- * returned stay valid. NULL allowed. */
+/* Stops its workers (each finishes the batch it is reading, queued
+ * batches are released), closes the readers and sources it holds and
+ * frees the scan. Batches it returned stay valid. NULL allowed. */
 void pv_scan_close(pv_scan *s);
 
 /* The Levenshtein distance between two names, ignoring ASCII case;

@@ -47,11 +47,11 @@ struct pv_rgreader {
 	int64_t first, count;
 	int64_t next;       /* pv_rgreader_set_next, -1 unknown */
 	int64_t page_bytes; /* expected uncompressed bytes of one page per column */
+	int n_threads;      /* pv_batch_opts.n_threads */
+	size_t keep_min;    /* pv_batch_opts.keep_page_min */
 };
 
-/* A column chunk's average data page, uncompressed, from its encoding
- * statistics when it has them; else the whole chunk. */
-static int64_t page_estimate(const pv_column_chunk *cc)
+int64_t pv_batch_page_estimate(const pv_column_chunk *cc)
 {
 	const pv_column_meta *m = &cc->meta_data;
 	int64_t pages = 0;
@@ -101,6 +101,9 @@ int pv_rgreader_open(pv_source *src, const pv_pfile *pf, size_t row_group, const
 	if (opts) {
 		copts.verify_crc = opts->verify_crc;
 		copts.max_page_bytes = opts->max_page_bytes;
+		copts.stream_min = opts->stream_min;
+		r->n_threads = opts->n_threads;
+		r->keep_min = opts->keep_page_min;
 	}
 	size_t batch_cap = opts && opts->max_batch_bytes ? opts->max_batch_bytes : 0;
 	if (batch_cap > (size_t)PV_BATCH_MAX_OFFSET)
@@ -114,7 +117,7 @@ int pv_rgreader_open(pv_source *src, const pv_pfile *pf, size_t row_group, const
 			pv_rgreader_close(r);
 			return rc;
 		}
-		int64_t est = page_estimate(&pf->meta->row_groups[row_group].columns[col]);
+		int64_t est = pv_batch_page_estimate(&pf->meta->row_groups[row_group].columns[col]);
 		r->page_bytes = est > INT64_MAX - r->page_bytes ? INT64_MAX : r->page_bytes + est;
 	}
 	*out = r;
@@ -150,8 +153,10 @@ static int read_leaf(pv_rgreader *r, size_t i, pv_err *err)
 	if (!rc)
 		rc = pv_chunk_read(r->chunks[i], r->count, &r->cols[i], err);
 	/* the column's values are in cols[i] now: the page can go */
-	if (!rc && r->next >= 0)
-		pv_chunk_drop_page(r->chunks[i], r->next);
+	if (!rc && r->next >= 0) {
+		bool small = pv_chunk_page_bytes(r->chunks[i]) < r->keep_min;
+		pv_chunk_drop_page(r->chunks[i], small ? INT64_MAX : r->next);
+	}
 	return rc;
 }
 
@@ -180,8 +185,9 @@ int pv_rgreader_read(pv_rgreader *r, int64_t first, int64_t count, struct ArrowA
 	r->first = first;
 	r->count = count;
 	int rc = 0;
-	if (count > 0 && n > 1 && (count >= PARALLEL_ROWS || r->page_bytes >= PARALLEL_BYTES)) {
-		int threads = pv_pool_ncpu();
+	if (count > 0 && n > 1 && r->n_threads != 1 &&
+	    (count >= PARALLEL_ROWS || r->page_bytes >= PARALLEL_BYTES)) {
+		int threads = r->n_threads > 0 ? r->n_threads : pv_pool_ncpu();
 		if ((size_t)threads > n)
 			threads = (int)n;
 		pv_pool_for(threads, n, read_leaf_task, r);

@@ -50,6 +50,15 @@ typedef struct pv_batch_opts {
 	                        * read may decode: its values (string bytes included)
 	                        * and its levels; above it PV_ELIMIT "... read fewer
 	                        * rows" (a nested row can hold any number of values) */
+	int n_threads;         /* threads one read may decode its columns on: 0 the
+	                        * machine's CPUs (for big reads, see pv_rgreader_read),
+	                        * 1 the calling thread only */
+	size_t stream_min;     /* pages decompressing to at least this many bytes
+	                        * stream (read/chunk.h); 0: the chunk reader's default */
+	size_t keep_page_min;  /* after pv_rgreader_set_next, a page the next row lies
+	                        * in is kept only when it decompresses to at least this
+	                        * many bytes (a smaller one is cheaper to decompress
+	                        * again than to hold); 0: always kept */
 } pv_batch_opts;
 
 /* The page cap when opts->max_page_bytes is 0. */
@@ -68,6 +77,11 @@ typedef struct pv_batch_opts {
  * range; PV_ENOMEM. Thread-safe. */
 int pv_batch_schema(const pv_pfile *pf, const size_t *fields, size_t n_fields,
 		    struct ArrowSchema *out, pv_err *err);
+
+/* A column chunk's average data page, uncompressed, in bytes, from its
+ * encoding statistics when it has them; else the whole chunk's size (as
+ * if it were one page). Pure. */
+int64_t pv_batch_page_estimate(const pv_column_chunk *cc);
 
 /* A reader over one row group of one file for the selected fields. It
  * keeps each column's decoded dictionary and current page, so consecutive
@@ -110,7 +124,7 @@ int pv_rgreader_read(pv_rgreader *r, int64_t first, int64_t count, struct ArrowA
  * page (pv_chunk_drop_page). -1 (the default, and after every read):
  * unknown, pages are kept for a read that continues. Readers that jump,
  * as a sample does, peak at about one page per thread instead of one per
- * column. */
+ * column (with keep_page_min, also when the next row is in the page). */
 void pv_rgreader_set_next(pv_rgreader *r, int64_t next);
 
 /* NULL allowed. */

@@ -288,6 +288,7 @@ struct pv_chunk {
 
 	/* the current page */
 	int64_t cur;         /* index into dir, -1 for none */
+	size_t cur_bytes;    /* its body's decompressed size */
 	bool cur_v2;
 	int encoding;
 	uint8_t *pbuf;       /* decompressed page bytes */
@@ -433,6 +434,7 @@ static void unload(pv_chunk *c)
 	drop_decoder(c);
 	end_stream(c);
 	c->cur = -1;
+	c->cur_bytes = 0;
 	c->pg_levels = c->pg_nonnull = c->pg_pos = c->pg_vtarget = 0;
 	c->lv_known = 0;
 	c->lv_lazy[0] = c->lv_lazy[1] = false;
@@ -477,6 +479,11 @@ const pv_leaftype *pv_chunk_type(const pv_chunk *c)
 int64_t pv_chunk_tell(const pv_chunk *c)
 {
 	return c->row;
+}
+
+size_t pv_chunk_page_bytes(const pv_chunk *c)
+{
+	return c->cur >= 0 ? c->cur_bytes : 0;
 }
 
 pv_chunk_stats pv_chunk_stats_get(const pv_chunk *c)
@@ -1081,6 +1088,7 @@ static int load_page_inner(pv_chunk *c, size_t idx, size_t want, pv_err *err)
 	}
 	size_t hlen = c->hdr_len, comp = (size_t)h->compressed_page_size;
 	size_t ulen = (size_t)h->uncompressed_page_size;
+	c->cur_bytes = ulen;
 	bool streamable = !c->verify_crc && c->cm->codec != PV_CODEC_UNCOMPRESSED &&
 			  !pv_codec_stream_whole(c->cm->codec) &&
 			  (!v2 || h->data_page_header_v2.is_compressed);

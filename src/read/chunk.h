@@ -209,6 +209,10 @@ int pv_chunk_read(pv_chunk *c, int64_t n_rows, pv_colbuf *out, pv_err *err);
  * The next read or seek loads its page as usual. Never fails. */
 void pv_chunk_drop_page(pv_chunk *c, int64_t next_row);
 
+/* The decompressed size of the current page's body; 0 when no page is
+ * loaded. */
+size_t pv_chunk_page_bytes(const pv_chunk *c);
+
 pv_chunk_stats pv_chunk_stats_get(const pv_chunk *c);
 
 #endif

@@ -238,6 +238,42 @@ if [ "$s1" != "$s3" ]; then t_ok "sample: another seed gives other rows"; else t
 same "sample: 40 distinct rows, sorted" "$(printf '%s\n' "$s1" | tail -n +2 | sort -n -u | wc -l)" "40"
 same "sample: sorted by row" "$(printf '%s\n' "$s1" | tail -n +2)" "$(printf '%s\n' "$s1" | tail -n +2 | sort -n)"
 same "sample -n more than the rows: every row" "$("$PV" sample -n 99999 --seed 1 -c id --format csv "$DS" | tail -n +2 | wc -l)" "12100"
+# --threads: row groups read on N threads give the same bytes as one
+for args in "sample -n 300 --seed 5" "sample -n 3000 --seed 9" "cat --rows 1000:9000" "cat" "tail -n 5000"; do
+	one=$("$PV" $args --threads 1 --format jsonl "$DS" 2>&1 | md5sum)
+	for t in 2 3 8; do
+		same "$args --threads $t: the same output as --threads 1" \
+			"$("$PV" $args --threads "$t" --format jsonl "$DS" 2>&1 | md5sum)" "$one"
+	done
+	same "$args: the default threads give the same output" \
+		"$("$PV" $args --format jsonl "$DS" 2>&1 | md5sum)" "$one"
+done
+# a page damaged in the middle file: every thread count prints the same
+# rows before the same error line, with the same exit code
+cp -r "$DS" "$tmp/dsbad"
+mid=$(find "$tmp/dsbad/$P2" -name '*.parquet' | head -n 1)
+msize=$(stat -c %s "$mid")
+mflen=$(od -An -tu4 -j $((msize - 8)) -N4 "$mid" | tr -d ' ')
+for k in 1 2 3; do
+	pos=$((4 + (msize - 12 - mflen) * k / 4))
+	byte=$(od -An -tu1 -j "$pos" -N1 "$mid" | tr -d ' ')
+	printf "$(printf '\\%03o' $(((byte ^ 0x5a) & 255)))" | dd of="$mid" bs=1 seek="$pos" conv=notrunc status=none
+done
+for args in "cat" "sample -n 2000 --seed 3"; do
+	"$PV" $args --threads 1 --format jsonl "$tmp/dsbad" >"$tmp/bad1.out" 2>"$tmp/bad1.err"
+	rc1=$?
+	for t in 2 8; do
+		"$PV" $args --threads "$t" --format jsonl "$tmp/dsbad" >"$tmp/badn.out" 2>"$tmp/badn.err"
+		same "damaged dataset, $args --threads $t: the exit code of --threads 1 ($rc1)" "$?" "$rc1"
+		same "damaged dataset, $args --threads $t: the same rows" "$(md5sum <"$tmp/badn.out")" "$(md5sum <"$tmp/bad1.out")"
+		same "damaged dataset, $args --threads $t: the same message" "$(cat "$tmp/badn.err")" "$(cat "$tmp/bad1.err")"
+	done
+done
+for bad in 0 65 x -1; do
+	"$PV" sample --threads "$bad" "$DS" >/dev/null 2>"$tmp/th.err"
+	same "--threads $bad: exit 2" "$?" "2"
+done
+like "--threads: the usage error names the range" "$(cat "$tmp/th.err")" "from 1 to 64"
 "$PV" sample -n 5 -c id --format csv "$DS" >"$tmp/r1.csv" 2>"$tmp/r1.err"
 seed=$(sed -n 's/^seed: \([0-9]*\)$/\1/p' "$tmp/r1.err")
 if [ -n "$seed" ]; then

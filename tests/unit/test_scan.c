@@ -634,6 +634,104 @@ static void test_scan_sample(void **state)
 	pv_dataset_free(ds);
 }
 
+/* The (first, length) of every batch of a scan, into out[0..cap); the count. */
+static size_t batch_shapes(pv_scan *s, int64_t (*out)[2], size_t cap)
+{
+	pv_err e;
+	size_t n = 0;
+	for (;;) {
+		struct ArrowArray b;
+		int64_t first;
+		assert_int_equal(pv_scan_next(s, &b, &first, &e), 0);
+		if (!b.release)
+			break;
+		assert_true(n < cap);
+		out[n][0] = first;
+		out[n][1] = b.length;
+		n++;
+		b.release(&b);
+	}
+	return n;
+}
+
+/* Worker threads: the same batches (rows, boundaries, values) as one
+ * thread, for ranges across row groups and files, a sample and every row;
+ * a scan closed half-way stops its workers; bad thread counts refused. */
+static void test_scan_threads(void **state)
+{
+	pv_dataset *ds = open_ds("ds");
+	pv_row_range ranges[] = {
+		{ 12090, 1000 }, { 0, 10 }, { 2040, 20 }, { 4990, 20 }, { 5, 10 }, { 7990, 11 },
+		{ 6000, 3000 },
+	};
+	size_t nr = sizeof ranges / sizeof *ranges;
+	pv_row_range *sample;
+	size_t ns;
+	pv_err e;
+	assert_int_equal(pv_sample_draw(ds->n_rows, 300, 7, &sample, &ns, &e), 0);
+	pv_row_range all = { 0, INT64_MAX };
+	struct {
+		const pv_row_range *r;
+		size_t n;
+		int64_t batch;
+	} cases[] = { { ranges, nr, 7 }, { ranges, nr, 0 }, { sample, ns, 0 }, { &all, 1, 1000 } };
+	static int64_t serial[4096][2], par[4096][2];
+	for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+		pv_scan_opts o = { .batch_rows = cases[c].batch, .n_threads = 1 };
+		pv_scan *s;
+		assert_int_equal(pv_scan_open(ds, &o, cases[c].r, cases[c].n, &s, &e), 0);
+		size_t n1 = batch_shapes(s, serial, 4096);
+		pv_scan_close(s);
+		int64_t total = 0;
+		for (size_t i = 0; i < n1; i++)
+			total += serial[i][1];
+		int64_t *want = malloc((size_t)(total ? total : 1) * sizeof *want);
+		assert_non_null(want);
+		size_t k = 0;
+		for (size_t i = 0; i < n1; i++)
+			for (int64_t j = 0; j < serial[i][1]; j++)
+				want[k++] = serial[i][0] + j;
+		const int threads[] = { 2, 3, 8, PV_SCAN_THREADS_AUTO };
+		for (size_t t = 0; t < sizeof threads / sizeof *threads; t++) {
+			o.n_threads = threads[t];
+			assert_int_equal(pv_scan_open(ds, &o, cases[c].r, cases[c].n, &s, &e), 0);
+			size_t n2 = batch_shapes(s, par, 4096);
+			pv_scan_close(s);
+			assert_int_equal(n2, n1);
+			assert_memory_equal(par, serial, n1 * sizeof *serial);
+			/* and the values, row by row */
+			assert_int_equal(pv_scan_open(ds, &o, cases[c].r, cases[c].n, &s, &e), 0);
+			int64_t bmax = cases[c].batch ? cases[c].batch : PV_SCAN_BATCH_ROWS;
+			assert_int_equal(check_scan(s, want, k, bmax), (int64_t)k);
+			pv_scan_close(s);
+		}
+		free(want);
+	}
+	/* closed after one batch, and before any: the workers stop */
+	for (int i = 0; i < 2; i++) {
+		pv_scan_opts o = { .batch_rows = 100, .n_threads = 4 };
+		pv_scan *s;
+		assert_int_equal(pv_scan_open(ds, &o, &all, 1, &s, &e), 0);
+		if (i == 0) {
+			struct ArrowArray b;
+			int64_t first;
+			assert_int_equal(pv_scan_next(s, &b, &first, &e), 0);
+			assert_int_equal(first, 0);
+			assert_int_equal(b.length, 100);
+			b.release(&b);
+		}
+		pv_scan_close(s);
+	}
+	pv_scan_opts bad = { .n_threads = PV_SCAN_MAX_THREADS + 1 };
+	pv_scan *s = NULL;
+	assert_int_equal(pv_scan_open(ds, &bad, &all, 1, &s, &e), PV_EINVAL);
+	assert_null(s);
+	bad.n_threads = -2;
+	assert_int_equal(pv_scan_open(ds, &bad, &all, 1, &s, &e), PV_EINVAL);
+	free(sample);
+	pv_dataset_free(ds);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -646,6 +744,7 @@ int main(void)
 		cmocka_unit_test(test_scan_partitions),
 		cmocka_unit_test(test_scan_sample),
 		cmocka_unit_test(test_scan_cache),
+		cmocka_unit_test(test_scan_threads),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
