@@ -13,8 +13,8 @@
 # runs (PARQVIEW_BENCH_RUNS, default 7), slow_runs (PARQVIEW_BENCH_SLOW_RUNS,
 # default 3) and tmp (a directory removed on exit by bench_cleanup; a script
 # setting its own EXIT trap calls bench_cleanup from it). Each NEED is a tool
-# in BUILD/tools ("duckq", "decodebench") or "time" for /usr/bin/time
-# (installed when missing and running as root); parqview itself is always
+# in BUILD/tools ("duckq", "decodebench"), "time" for /usr/bin/time or
+# "hyperfine" (installed when missing and running as root); parqview itself is always
 # needed. A missing one stops the script with one line on stderr.
 bench_init() {
 	local t
@@ -28,6 +28,15 @@ bench_init() {
 	slow_runs=${PARQVIEW_BENCH_SLOW_RUNS:-3}
 	for t in parqview "$@"; do
 		case $t in
+		hyperfine)
+			if ! command -v hyperfine >/dev/null && [ "$(id -u)" = 0 ]; then
+				apt-get install -y -qq hyperfine >/dev/null
+			fi
+			if ! command -v hyperfine >/dev/null; then
+				echo "$bench_name: hyperfine is missing (Debian package 'hyperfine')" >&2
+				exit 1
+			fi
+			;;
 		time)
 			if [ ! -x /usr/bin/time ] && [ "$(id -u)" = 0 ]; then
 				apt-get install -y -qq time >/dev/null
@@ -90,6 +99,45 @@ measure() {
 	ms=$(awk -v us="$(median "${t[@]}")" 'BEGIN { printf "%.1f", us / 1000 }')
 	wall=$(awk -v ms="$ms" 'BEGIN { printf "%.3f", ms / 1000 }')
 	cpu_ms=$(median "${c[@]}")
+	cpu=$(awk -v ms="$cpu_ms" 'BEGIN { printf "%.2f", ms / 1000 }')
+	kb=$(median "${m[@]}")
+}
+
+# measure_fast N CMD...: for commands of a few milliseconds, where the
+# fork and exec of /usr/bin/time and of date (measure's way) are a good
+# part of what is timed and compress ratios: hyperfine -N (no shell) runs
+# CMD twice to warm up, then N times, and gives ms (the median wall time)
+# and cpu_ms (mean user + system CPU time, as hyperfine 1.15 reports it);
+# then CMD runs 3 times under /usr/bin/time for kb (median peak RSS).
+# Sets ms, wall, cpu_ms, cpu and kb as measure does; needs hyperfine (the
+# NEED "hyperfine" of bench_init). Output goes to /dev/null; an exit status
+# above 0 stops the script with the command's stderr.
+measure_fast() {
+	local n=$1 i k m=()
+	shift
+	if ! "$@" >/dev/null 2>"$tmp/err"; then
+		echo "$bench_name: failed: $*" >&2
+		cat "$tmp/err" >&2
+		exit 1
+	fi
+	# hyperfine -N splits the command line on spaces itself: quote each word
+	local q="" w
+	for w in "$@"; do q+="$(printf '%q' "$w") "; done
+	hyperfine -N -w 2 -r "$n" --export-json "$tmp/hf.json" "$q" >/dev/null 2>"$tmp/err" || {
+		echo "$bench_name: hyperfine failed: $*" >&2
+		cat "$tmp/err" >&2
+		exit 1
+	}
+	read -r ms cpu_ms < <(python3 -c 'import json, sys
+r = json.load(open(sys.argv[1]))["results"][0]
+t = sorted(r["times"])
+print("%.1f %.0f" % (1000 * t[(len(t) - 1) // 2], 1000 * (r["user"] + r["system"])))' "$tmp/hf.json")
+	for ((i = 0; i < 3; i++)); do
+		/usr/bin/time -o "$tmp/time" -f '%M' "$@" >/dev/null 2>&1
+		read -r k < <(tail -n 1 "$tmp/time")
+		m+=("$k")
+	done
+	wall=$(awk -v ms="$ms" 'BEGIN { printf "%.3f", ms / 1000 }')
 	cpu=$(awk -v ms="$cpu_ms" 'BEGIN { printf "%.2f", ms / 1000 }')
 	kb=$(median "${m[@]}")
 }

@@ -359,6 +359,14 @@ int pv_cmd_sql(int argc, char **argv)
 		code = pv_cli_usage("sql", "-o needs a QUERY, -f FILE or SQL on standard input");
 		goto out_args;
 	}
+	if (shell) {
+		/* a missing libedit is said before DuckDB starts */
+		pv_err le;
+		if (pv_shell_load(&le)) {
+			code = pv_cli_error(&le);
+			goto out_args;
+		}
+	}
 
 	pv_err err;
 	pv_err_clear(&err);

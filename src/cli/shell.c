@@ -6,7 +6,10 @@
  *
  * A statement is complete when its last character outside strings, quoted
  * names and comments is ';'. Lines starting with '.' at the start of a
- * statement are dot commands. Includes base, render, sql and cli.
+ * statement are dot commands. libedit is loaded when the shell starts
+ * (base/dynlib.h), so that no other command maps it: editline/readline.h
+ * gives the declarations, the table below the addresses. Includes base,
+ * render, sql and cli.
  */
 #include "cli/shell.h"
 
@@ -22,12 +25,52 @@
 #include <editline/readline.h>
 
 #include "base/buf.h"
+#include "base/dynlib.h"
+#include "cli/cli.h"
 #include "render/term.h"
 #include "base/banned.h"
 
 #define MAIN_PROMPT "parqview> "
 #define MORE_PROMPT "     ...> "
 #define HISTORY_MAX 2000
+
+/* ---- the library ---- */
+
+#define EDIT_SONAME "libedit.so.2"
+#define EDIT_PACKAGE "libedit2"
+
+/* The functions and variables used, bound by pv_shell_load. */
+#define PV_EDIT_SYMS(X) \
+	X(rl_callback_handler_remove) \
+	X(rl_callback_handler_install) \
+	X(rl_replace_line) \
+	X(rl_callback_read_char) \
+	X(rl_completion_matches) \
+	X(add_history) \
+	X(write_history) \
+	X(using_history) \
+	X(stifle_history) \
+	X(read_history) \
+	X(rl_readline_name) \
+	X(rl_catch_signals) \
+	X(rl_attempted_completion_function) \
+	X(rl_completion_append_character)
+
+#define PV_EDIT_FIELD(name) __typeof__(name) *name;
+#define PV_EDIT_NAME(name) #name,
+static struct {
+	PV_EDIT_SYMS(PV_EDIT_FIELD)
+} el;
+static const char *const el_names[] = { PV_EDIT_SYMS(PV_EDIT_NAME) };
+_Static_assert(sizeof el == sizeof el_names / sizeof el_names[0] * sizeof(void *),
+	       "one pointer per name");
+static pv_dynlib el_lib =
+	PV_DYNLIB_INIT(EDIT_SONAME, EDIT_PACKAGE, "the interactive sql shell", el_names, &el);
+
+int pv_shell_load(pv_err *err)
+{
+	return pv_dynlib_load(&el_lib, err);
+}
 
 /* ---- line input ---- */
 
@@ -38,7 +81,7 @@ static void on_line(char *line)
 {
 	got_line = line;
 	got_any = true;
-	rl_callback_handler_remove();
+	el.rl_callback_handler_remove();
 }
 
 /* Reads one line with prompt. Returns 1 with *out (free it), 0 at the end
@@ -48,7 +91,7 @@ static int read_line(const char *prompt, int sigfd, char **out)
 	*out = NULL;
 	got_line = NULL;
 	got_any = false;
-	rl_callback_handler_install(prompt, on_line);
+	el.rl_callback_handler_install(prompt, on_line);
 	while (!got_any) {
 		struct pollfd p[2] = { { STDIN_FILENO, POLLIN, 0 }, { sigfd, POLLIN, 0 } };
 		int n = poll(p, 2, -1);
@@ -60,17 +103,17 @@ static int read_line(const char *prompt, int sigfd, char **out)
 			char buf[64];
 			while (read(sigfd, buf, sizeof buf) > 0)
 				;
-			rl_replace_line("", 0);
-			rl_callback_handler_remove();
+			el.rl_replace_line("", 0);
+			el.rl_callback_handler_remove();
 			fputs("^C\n", stdout);
 			fflush(stdout);
 			return 2;
 		}
 		if (p[0].revents & (POLLIN | POLLHUP | POLLERR))
-			rl_callback_read_char();
+			el.rl_callback_read_char();
 	}
 	if (!got_any) {
-		rl_callback_handler_remove();
+		el.rl_callback_handler_remove();
 		return 0;
 	}
 	*out = got_line;
@@ -213,7 +256,7 @@ static char **complete(const char *text, int start, int end)
 	(void)start;
 	(void)end;
 	comp_refresh();
-	return rl_completion_matches(text, comp_next);
+	return el.rl_completion_matches(text, comp_next);
 }
 
 /* ---- running ---- */
@@ -337,26 +380,29 @@ static void remember(const char *text, const char *file)
 	for (char *c = one; *c; c++)
 		if (*c == '\n' || *c == '\r')
 			*c = ' ';
-	add_history(one);
+	el.add_history(one);
 	free(one);
 	if (file)
-		write_history(file);
+		el.write_history(file);
 }
 
 int pv_shell_run(pv_duck *d, pv_sqlrun *run, const pv_shell_opts *opts)
 {
 	shell sh = { .d = d, .run = run, .format = opts->format, .timer = opts->timer,
 		     .color = opts->color };
+	pv_err e;
+	if (pv_shell_load(&e))
+		return pv_cli_error(&e);
 	comp_duck = d;
 	comp_stale = true;
-	rl_readline_name = "parqview";
-	rl_catch_signals = 0;
-	rl_attempted_completion_function = complete;
-	rl_completion_append_character = ' ';
-	using_history();
-	stifle_history(HISTORY_MAX);
+	*el.rl_readline_name = "parqview";
+	*el.rl_catch_signals = 0;
+	*el.rl_attempted_completion_function = complete;
+	*el.rl_completion_append_character = ' ';
+	el.using_history();
+	el.stifle_history(HISTORY_MAX);
 	if (opts->history)
-		read_history(opts->history);
+		el.read_history(opts->history);
 	printf("parqview sql on DuckDB %s; .help for help, Ctrl-D to quit\n",
 	       pv_duck_version() ? pv_duck_version() : "");
 	pv_buf stmt;

@@ -21,8 +21,15 @@ typedef struct pv_shell_opts {
 	const char *history;   /* the history file; NULL: none kept */
 } pv_shell_opts;
 
+/* Loads libedit (libedit.so.2) if it is not loaded yet. Errors (the same
+ * on every call): PV_ENOTFOUND "library 'libedit.so.2' not found: install
+ * the Debian package 'libedit2' ...", PV_EUNSUPPORTED for a library that
+ * cannot be loaded or lacks a function. */
+int pv_shell_load(pv_err *err);
+
 /* Runs the shell on the terminal until .quit or Ctrl-D; returns the exit
- * code, 0 (errors of statements are shown, not kept). */
+ * code, 0 (errors of statements are shown, not kept), or that of a
+ * pv_shell_load failure after printing it. */
 int pv_shell_run(pv_duck *d, pv_sqlrun *run, const pv_shell_opts *opts);
 
 #endif

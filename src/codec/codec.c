@@ -3,7 +3,9 @@
  * system libraries (snappy, zlib, zstd, lz4, brotli), with the size rules
  * of codec.h: exactly dst_len bytes out, nothing written outside dst,
  * every stream checked to its last byte. The deprecated LZ4 codec's
- * framings live in codec_lz4.c.
+ * framings live in codec_lz4.c. libsnappy is loaded on the first snappy
+ * page (base/dynlib.h): it brings libstdc++, whose relocations cost every
+ * start of the program about a millisecond, and most files are not snappy.
  * Includes only base, format and the codec headers; nothing above codec.
  */
 #include "codec/codec.h"
@@ -24,6 +26,7 @@
 #include <brotli/encode.h>
 #endif
 
+#include "base/dynlib.h"
 #include "codec/codec_internal.h"
 #include "base/banned.h"
 
@@ -47,6 +50,35 @@ int pv_codec_too_long(pv_err *err, const char *name, size_t want)
 			  want);
 }
 
+/* ------------------------------------------------------------------ snappy */
+
+#define SNAPPY_SONAME "libsnappy.so.1"
+
+#define PV_SNAPPY_FUNCS(X) \
+	X(uncompressed_length) \
+	X(uncompress) \
+	X(max_compressed_length) \
+	X(compress)
+
+#define PV_SNAPPY_FIELD(name) __typeof__(snappy_##name) *name;
+#define PV_SNAPPY_NAME(name) "snappy_" #name,
+static struct {
+	PV_SNAPPY_FUNCS(PV_SNAPPY_FIELD)
+} snappy;
+static const char *const snappy_names[] = { PV_SNAPPY_FUNCS(PV_SNAPPY_NAME) };
+_Static_assert(sizeof snappy == sizeof snappy_names / sizeof snappy_names[0] * sizeof(void *),
+	       "one pointer per name");
+static pv_dynlib snappy_lib =
+	PV_DYNLIB_INIT(SNAPPY_SONAME, "libsnappy1v5", "snappy pages", snappy_names, &snappy);
+
+/* 0 once libsnappy is loaded; else its error, prefixed "snappy: ". */
+static int snappy_ready(pv_err *err)
+{
+	pv_err e;
+	int rc = pv_dynlib_load(&snappy_lib, &e);
+	return rc ? pv_err_set(err, rc, "snappy: %s", e.msg) : 0;
+}
+
 /* ------------------------------------------------------------------ decoders */
 
 static int decode_plain(const uint8_t *src, size_t src_len, uint8_t *dst, size_t dst_len,
@@ -64,12 +96,15 @@ static int decode_snappy(const uint8_t *src, size_t src_len, uint8_t *dst, size_
 {
 	size_t want;
 	/* The length prefix comes first, so a lie is caught before any work. */
-	if (snappy_uncompressed_length((const char *)src, src_len, &want) != SNAPPY_OK)
+	int rc = snappy_ready(err);
+	if (rc)
+		return rc;
+	if (snappy.uncompressed_length((const char *)src, src_len, &want) != SNAPPY_OK)
 		return pv_err_set(err, PV_ECORRUPT, "snappy: malformed length prefix");
 	if (want != dst_len)
 		return pv_codec_mismatch(err, "snappy", want, dst_len);
 	size_t got = dst_len;
-	if (snappy_uncompress((const char *)src, src_len, (char *)dst, &got) != SNAPPY_OK)
+	if (snappy.uncompress((const char *)src, src_len, (char *)dst, &got) != SNAPPY_OK)
 		return pv_err_set(err, PV_ECORRUPT, "snappy: malformed or truncated stream");
 	if (got != dst_len)
 		return pv_codec_mismatch(err, "snappy", got, dst_len);
@@ -379,12 +414,15 @@ static int level_range(const char *name, int level, int lo, int hi, pv_err *err)
 
 static int encode_snappy(const uint8_t *src, size_t n, pv_buf *out, pv_err *err)
 {
-	size_t cap = snappy_max_compressed_length(n);
-	uint8_t *p;
-	int rc = reserve(out, cap, &p, err);
+	int rc = snappy_ready(err);
 	if (rc)
 		return rc;
-	if (snappy_compress((const char *)src, n, (char *)p, &cap) != SNAPPY_OK)
+	size_t cap = snappy.max_compressed_length(n);
+	uint8_t *p;
+	rc = reserve(out, cap, &p, err);
+	if (rc)
+		return rc;
+	if (snappy.compress((const char *)src, n, (char *)p, &cap) != SNAPPY_OK)
 		return pv_err_set(err, PV_EINTERNAL, "snappy: compression failed");
 	commit(out, cap);
 	return 0;

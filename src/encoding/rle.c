@@ -217,6 +217,66 @@ static int emit_values(sink *s, const uint32_t *v, size_t k, pv_err *err)
 	return 0;
 }
 
+/* How many of the 64 / w fields of w bits in x equal the field whose
+ * copies fill pattern, for w of 1, 2, 4 or 8 (fields never straddle a
+ * byte; Parquet packs them from the low bit up, so the little-endian word
+ * holds them in order). A field equal to it is all zeros after the xor:
+ * each field's bits fold into its lowest bit, low keeps those, and the
+ * fields left nonzero are counted. */
+static inline unsigned count_fields(uint64_t x, unsigned w, uint64_t pattern, uint64_t low)
+{
+	uint64_t y = x ^ pattern;
+	if (w >= 2)
+		y |= y >> 1;
+	if (w >= 4)
+		y |= y >> 2;
+	if (w >= 8)
+		y |= y >> 4;
+	return 64 / w - (unsigned)__builtin_popcountll(y & low);
+}
+
+/* Counts the values equal to s->limit in whole groups of a bit-packed run
+ * of width 1, 2, 4 or 8, eight bytes at a time without unpacking: reading
+ * the first rows of a big page counts its levels once (read/chunk.c), and
+ * this is most of that cost. Returns the groups done (all of them, or 0
+ * for other widths), moving r->packed past them. */
+static size_t count_packed(pv_rle *r, sink *s, size_t whole)
+{
+	unsigned w = r->width;
+	if ((w != 1 && w != 2 && w != 4 && w != 8) || whole * w > (size_t)(r->end - r->packed))
+		return 0;
+	if (s->limit >> w) {
+		/* no field of w bits holds it */
+		r->packed += whole * w;
+		s->pos += whole * 8;
+		return whole;
+	}
+	uint64_t pattern = s->limit;
+	for (unsigned b = w; b < 64; b *= 2)
+		pattern |= pattern << b;
+	uint64_t low = w == 1 ? UINT64_MAX
+		       : w == 2 ? UINT64_C(0x5555555555555555)
+		       : w == 4 ? UINT64_C(0x1111111111111111)
+				: UINT64_C(0x0101010101010101);
+	size_t bytes = whole * w, words = bytes / 8, tail = bytes % 8;
+	size_t c = 0;
+	for (size_t i = 0; i < words; i++)
+		c += count_fields(pv_load_u64le(r->packed + i * 8), w, pattern, low);
+	if (tail) {
+		/* the last groups, zero-padded to a word: the padding's fields
+		 * are 0 and must not count */
+		uint8_t last[8] = { 0 };
+		memcpy(last, r->packed + words * 8, tail);
+		c += count_fields(pv_load_u64le(last), w, pattern, low);
+		if (s->limit == 0)
+			c -= (8 - tail) * 8 / w;
+	}
+	s->count += c;
+	s->pos += whole * 8;
+	r->packed += bytes;
+	return whole;
+}
+
 /* Moves r->packed on by one group, never past the end (a truncated final
  * group has fewer bytes than the width). */
 static void advance_group(pv_rle *r)
@@ -253,7 +313,8 @@ static int from_packed(pv_rle *r, sink *s, size_t take, pv_err *err)
 			r->packed += whole * r->width;
 		} else {
 			uint32_t tmp[CHUNK_GROUPS * 8];
-			for (size_t g = 0; g < whole; g += CHUNK_GROUPS) {
+			size_t g0 = s->mode == M_COUNT ? count_packed(r, s, whole) : 0;
+			for (size_t g = g0; g < whole; g += CHUNK_GROUPS) {
 				size_t ng = whole - g < CHUNK_GROUPS ? whole - g : CHUNK_GROUPS;
 				pv_unpack32(r->packed, (size_t)(r->end - r->packed), ng, r->width, tmp);
 				r->packed += ng * r->width;

@@ -102,7 +102,9 @@ int pv_rle_skip(pv_rle *r, size_t n, pv_err *err);
 
 /* Moves past the next n values and sets *out_count to how many of them
  * equal value (definition levels: how many skipped slots hold a value).
- * RLE runs are counted arithmetically. Errors as pv_rle_get_u32. */
+ * RLE runs are counted arithmetically, bit-packed runs of width 1, 2, 4
+ * or 8 eight bytes at a time (popcount), other widths by unpacking.
+ * Errors as pv_rle_get_u32. */
 int pv_rle_skip_count(pv_rle *r, size_t n, uint32_t value, size_t *out_count, pv_err *err);
 
 /* For a caller that streams the hybrid data through a window that slides

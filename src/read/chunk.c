@@ -34,6 +34,13 @@
 #define READAHEAD ((size_t)1 << 20)
 /* Pages a read takes whole stream only from this many times stream_min. */
 #define WHOLE_FACTOR ((size_t)4)
+/* A read of at most FEW_ROWS rows that enters a page holding FEW_FACTOR
+ * times more streams it from FEW_STREAM_MIN bytes on, whatever stream_min
+ * says: the first rows of a file (head) then cost the page's first window,
+ * not the page. Batches of a full read (thousands of rows) are not few. */
+#define FEW_ROWS ((int64_t)1024)
+#define FEW_FACTOR ((int64_t)8)
+#define FEW_STREAM_MIN ((size_t)64 << 10)
 /* Values decoded per decoder call on the converting paths. */
 #define BATCH 1024
 /* The widest decoded value (a pv_bytes_view, or INT96's 12 bytes). */
@@ -240,6 +247,10 @@ struct pv_chunk {
 	 * sw, which holds body bytes [sw_base, sw_base + sw_len) */
 	size_t stream_min;
 	bool streaming;
+	size_t sw_min;       /* the least window: STREAM_WINDOW, FEW_WINDOW for a
+	                      * page streamed for a few rows */
+	size_t in_step;      /* compressed bytes the next read takes; grows to
+	                      * STREAM_IN */
 	int win_dec;         /* the decoder reads from sw: WIN_PLAIN, WIN_RLE; 0 not */
 	pv_codec_stream *cs;
 	int64_t in_off, in_end; /* compressed bytes not yet read */
@@ -542,17 +553,25 @@ static int inflate_body(pv_chunk *c, bool compressed, const uint8_t *src, size_t
 /* Compressed bytes read from the file at a time, and the least window. */
 #define STREAM_IN ((size_t)256 << 10)
 #define STREAM_WINDOW ((size_t)256 << 10)
+/* Both start at this for a page streamed for a few rows (FEW_ROWS): a
+ * zstd block is at most 128 KiB, so the first rows cost about one block,
+ * and reads that go on double it. */
+#define FEW_WINDOW ((size_t)64 << 10)
 
 /* Starts streaming a page body: src_len compressed bytes at file offset
- * off that decompress to dst_len bytes. */
-static int start_stream(pv_chunk *c, int64_t off, size_t src_len, size_t dst_len, pv_err *err)
+ * off that decompress to dst_len bytes; few: for a read of a few rows
+ * (FEW_ROWS), from a small window and small reads. */
+static int start_stream(pv_chunk *c, int64_t off, size_t src_len, size_t dst_len, bool few,
+			pv_err *err)
 {
 	end_stream(c);
 	int rc = pv_codec_stream_new(c->cm->codec, src_len, dst_len, &c->cs, err);
 	if (rc)
 		return rc;
-	c->streaming = true;
 	c->stats.pages_streamed++;
+	c->sw_min = few ? FEW_WINDOW : STREAM_WINDOW;
+	c->in_step = few ? FEW_WINDOW : STREAM_IN;
+	c->streaming = true;
 	c->in_off = off;
 	c->in_end = off + (int64_t)src_len;
 	c->sw_total = dst_len;
@@ -566,9 +585,11 @@ static int stream_pull(pv_chunk *c, pv_err *err)
 	for (;;) {
 		if (c->inb_pos == c->inb_len && c->in_off < c->in_end) {
 			size_t n = (size_t)(c->in_end - c->in_off);
-			if (n > STREAM_IN)
-				n = STREAM_IN;
-			int rc = scratch_room((void **)&c->inb, &c->inb_cap, STREAM_IN, err);
+			if (n > c->in_step)
+				n = c->in_step;
+			int rc = scratch_room((void **)&c->inb, &c->inb_cap, c->in_step, err);
+			if (c->in_step < STREAM_IN)
+				c->in_step *= 2;
 			if (!rc)
 				rc = pv_source_read(c->src, c->in_off, c->inb, n, err);
 			if (rc)
@@ -612,7 +633,7 @@ static int stream_at(pv_chunk *c, size_t off, size_t n, const uint8_t **out, siz
 		c->sw_len = 0;
 		while (drop > 0) {
 			if (!c->sw) {
-				int rc = scratch_room((void **)&c->sw, &c->sw_cap, STREAM_WINDOW, err);
+				int rc = scratch_room((void **)&c->sw, &c->sw_cap, c->sw_min, err);
 				if (rc)
 					return rc;
 			}
@@ -632,8 +653,8 @@ static int stream_at(pv_chunk *c, size_t off, size_t n, const uint8_t **out, siz
 	}
 	if (n > c->sw_cap || !c->sw) {
 		size_t cap = c->sw_cap * 2 > n ? c->sw_cap * 2 : n;
-		if (cap < STREAM_WINDOW)
-			cap = STREAM_WINDOW;
+		if (cap < c->sw_min)
+			cap = c->sw_min;
 		if (cap > c->sw_total && c->sw_total >= n)
 			cap = c->sw_total ? c->sw_total : 1;
 		void *p = NULL;
@@ -666,7 +687,7 @@ static int stream_finish(pv_chunk *c, pv_err *err)
 		c->sw_len = 0;
 		int rc = 0;
 		if (!c->sw)
-			rc = scratch_room((void **)&c->sw, &c->sw_cap, STREAM_WINDOW, err);
+			rc = scratch_room((void **)&c->sw, &c->sw_cap, c->sw_min, err);
 		if (!rc)
 			rc = stream_pull(c, err);
 		if (rc)
@@ -906,7 +927,9 @@ static int levels_upto(pv_chunk *c, int64_t x, pv_err *err)
 {
 	if (x <= c->lv_known)
 		return 0;
-	int64_t to = x - c->lv_known < LEVEL_STEP ? c->lv_known + LEVEL_STEP : x;
+	/* the first step of a page is small: a head wants a few levels */
+	int64_t step = c->lv_known ? LEVEL_STEP : FEW_ROWS;
+	int64_t to = x - c->lv_known < step ? c->lv_known + step : x;
 	if (to > c->pg_levels)
 		to = c->pg_levels;
 	size_t k = (size_t)(to - c->lv_known);
@@ -1005,15 +1028,20 @@ static int load_page_inner(pv_chunk *c, size_t idx, size_t want, pv_err *err)
 	size_t hlen = c->hdr_len, comp = (size_t)h->compressed_page_size;
 	size_t ulen = (size_t)h->uncompressed_page_size;
 	c->cur_bytes = ulen;
-	bool stream = !c->verify_crc && c->cm->codec != PV_CODEC_UNCOMPRESSED &&
-		      !pv_codec_stream_whole(c->cm->codec) && ulen >= c->stream_min &&
-		      (!v2 || h->data_page_header_v2.is_compressed);
+	bool streamable = !c->verify_crc && c->cm->codec != PV_CODEC_UNCOMPRESSED &&
+			  !pv_codec_stream_whole(c->cm->codec) &&
+			  (!v2 || h->data_page_header_v2.is_compressed);
+	/* the page's rows: at most its levels when the directory does not
+	 * know them */
+	int64_t pg_rows = e->n_rows >= 0 ? e->n_rows : n;
+	bool few = c->read_left > 0 && c->read_left <= FEW_ROWS && c->stream_min != SIZE_MAX &&
+		   ulen >= FEW_STREAM_MIN && pg_rows / FEW_FACTOR >= c->read_left;
+	bool stream = streamable && (ulen >= c->stream_min || few);
 	/* A page the read in progress takes whole gains nothing from a window
 	 * and streaming costs (a codec stream per page, its copies): below
-	 * WHOLE_FACTOR * stream_min it is decompressed at once. Its rows are
-	 * at most its levels when the directory does not know them. */
-	if (stream && c->read_left > 0 && ulen / WHOLE_FACTOR < c->stream_min &&
-	    (e->n_rows >= 0 ? e->n_rows : n) <= c->read_left)
+	 * WHOLE_FACTOR * stream_min it is decompressed at once. */
+	if (stream && !few && c->read_left > 0 && ulen / WHOLE_FACTOR < c->stream_min &&
+	    pg_rows <= c->read_left)
 		stream = false;
 	if ((rc = levels_room(c, n, err)))
 		return rc;
@@ -1021,7 +1049,7 @@ static int load_page_inner(pv_chunk *c, size_t idx, size_t want, pv_err *err)
 	c->encoding = encoding;
 	const uint8_t *p, *body = NULL;
 	if (stream && !v2) {
-		if ((rc = start_stream(c, e->offset + (int64_t)hlen, comp, ulen, err)))
+		if ((rc = start_stream(c, e->offset + (int64_t)hlen, comp, ulen, few, err)))
 			return rc;
 		size_t pos = 0;
 		if ((rc = stream_levels(c, h, n, &pos, err)))
@@ -1087,7 +1115,7 @@ static int load_page_inner(pv_chunk *c, size_t idx, size_t want, pv_err *err)
 		}
 		if (stream) {
 			if ((rc = start_stream(c, e->offset + (int64_t)(hlen + rl + dl), comp - rl - dl,
-					       ulen - rl - dl, err)))
+					       ulen - rl - dl, few, err)))
 				return rc;
 			c->vals_off = 0;
 			c->vals = NULL;
@@ -1435,7 +1463,7 @@ static int ensure_decoder(pv_chunk *c, pv_err *err)
 	if (c->streaming) {
 		/* PLAIN and dictionary indices decode from the window as it
 		 * slides; the other encodings get the rest of the body at once */
-		size_t want = window_encoding(c->encoding) ? STREAM_WINDOW : c->vals_len;
+		size_t want = window_encoding(c->encoding) ? c->sw_min : c->vals_len;
 		int rc = stream_at(c, c->vals_off, want, &c->vals, &avail, err);
 		if (rc)
 			return rc;
@@ -1483,7 +1511,7 @@ static int window_fit(pv_chunk *c, size_t n, size_t *out_m, pv_err *err)
 			*out_m = m > 0 ? m : n;
 			return 0;
 		}
-		size_t want = have < STREAM_WINDOW / 2 ? STREAM_WINDOW : have * 2;
+		size_t want = have < c->sw_min / 2 ? c->sw_min : have * 2;
 		const uint8_t *p;
 		size_t avail;
 		int rc = stream_at(c, at, want, &p, &avail, err);

@@ -86,7 +86,11 @@
  * it is read through; a read that stops early never looks at the rest,
  * so it cannot see such a lie. Reading back inside a streamed page starts
  * its stream again. With verify_crc, pages are read whole (the CRC covers
- * the whole page).
+ * the whole page). A read of a few rows (at most 1024) that enters a page
+ * of 64 KiB or more holding at least 8 times those rows streams it too,
+ * whatever stream_min says (but not when it is SIZE_MAX), starting from a
+ * 64 KiB window and 64 KiB reads that double as the reading goes on: the
+ * first rows of a file cost about one codec block per column.
  *
  * Memory: a reader holds its read window, the current page (decompressed
  * bytes and levels, or its stream window) and the dictionary. Big scratch

@@ -12,6 +12,10 @@
  * is polled), and streamed exports produce one piece per callback so a
  * slow download does not hold a thread between pieces.
  *
+ * libmicrohttpd is loaded on first use (base/dynlib.h), so that commands
+ * other than serve do not map it and GnuTLS behind it: microhttpd.h gives
+ * the types and constants, the table below the functions.
+ *
  * Includes base and server only.
  */
 #include "server/http.h"
@@ -29,7 +33,37 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "base/dynlib.h"
 #include "base/banned.h"
+
+#define MHD_SONAME "libmicrohttpd.so.12"
+#define MHD_PACKAGE "libmicrohttpd12"
+
+/* The functions used, bound from the library by pv_http_load. */
+#define PV_MHD_FUNCS(X) \
+	X(lookup_connection_value) \
+	X(create_response_from_callback) \
+	X(create_response_from_buffer) \
+	X(add_response_header) \
+	X(queue_response) \
+	X(destroy_response) \
+	X(start_daemon) \
+	X(stop_daemon)
+
+#define PV_MHD_FIELD(name) __typeof__(MHD_##name) *name;
+#define PV_MHD_NAME(name) "MHD_" #name,
+static struct {
+	PV_MHD_FUNCS(PV_MHD_FIELD)
+} mhd;
+static const char *const mhd_names[] = { PV_MHD_FUNCS(PV_MHD_NAME) };
+_Static_assert(sizeof mhd == sizeof mhd_names / sizeof mhd_names[0] * sizeof(void *),
+	       "one pointer per name");
+static pv_dynlib mhd_lib = PV_DYNLIB_INIT(MHD_SONAME, MHD_PACKAGE, "serve", mhd_names, &mhd);
+
+int pv_http_load(pv_err *err)
+{
+	return pv_dynlib_load(&mhd_lib, err);
+}
 
 struct pv_http_daemon {
 	struct MHD_Daemon *mhd;
@@ -59,17 +93,17 @@ typedef struct stream_state {
 
 const char *pv_http_arg(const pv_http_req *r, const char *name)
 {
-	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+	return mhd.lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
 const char *pv_http_header(const pv_http_req *r, const char *name)
 {
-	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+	return mhd.lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
 const char *pv_http_cookie(const pv_http_req *r, const char *name)
 {
-	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+	return mhd.lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
 }
 
 int64_t pv_http_arg_i64(const pv_http_req *q, pv_http_resp *r, const char *name, int64_t def,
@@ -240,7 +274,7 @@ static struct MHD_Response *make_response(pv_http_resp *r)
 		s->ctx = r->stream_ctx;
 		s->ctx_free = r->stream_free;
 		pv_buf_init(&s->pending, 0);
-		m = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, stream_read, s,
+		m = mhd.create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, stream_read, s,
 						      stream_free);
 		if (!m) {
 			free(s);
@@ -248,34 +282,34 @@ static struct MHD_Response *make_response(pv_http_resp *r)
 		}
 		r->stream = NULL; /* the library owns it now */
 	} else if (r->static_body) {
-		m = MHD_create_response_from_buffer(r->static_len, (void *)r->static_body,
+		m = mhd.create_response_from_buffer(r->static_len, (void *)r->static_body,
 						    MHD_RESPMEM_PERSISTENT);
 	} else if (r->body.len) {
 		size_t n;
 		char *data = pv_buf_detach(&r->body, &n);
-		m = MHD_create_response_from_buffer(n, data, MHD_RESPMEM_MUST_FREE);
+		m = mhd.create_response_from_buffer(n, data, MHD_RESPMEM_MUST_FREE);
 		if (!m)
 			free(data);
 	} else {
-		m = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+		m = mhd.create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
 	}
 	if (!m)
 		return NULL;
 	bool cache_set = false;
 	for (size_t i = 0; i < r->n_headers; i++) {
-		MHD_add_response_header(m, r->headers[i][0], r->headers[i][1]);
+		mhd.add_response_header(m, r->headers[i][0], r->headers[i][1]);
 		cache_set |= !strcasecmp(r->headers[i][0], "Cache-Control");
 	}
 	if (r->content_type)
-		MHD_add_response_header(m, "Content-Type", r->content_type);
+		mhd.add_response_header(m, "Content-Type", r->content_type);
 	if (!cache_set)
-		MHD_add_response_header(m, "Cache-Control", "no-store");
+		mhd.add_response_header(m, "Cache-Control", "no-store");
 	/* The page is ours alone: no framing, no sniffing, nothing from
 	 * elsewhere (styles may be inline: the editor injects them). */
-	MHD_add_response_header(m, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(m, "X-Frame-Options", "DENY");
-	MHD_add_response_header(m, "Referrer-Policy", "no-referrer");
-	MHD_add_response_header(m, "Content-Security-Policy",
+	mhd.add_response_header(m, "X-Content-Type-Options", "nosniff");
+	mhd.add_response_header(m, "X-Frame-Options", "DENY");
+	mhd.add_response_header(m, "Referrer-Policy", "no-referrer");
+	mhd.add_response_header(m, "Content-Security-Policy",
 				"default-src 'self'; style-src 'self' 'unsafe-inline'; "
 				"img-src 'self' data: blob:; connect-src 'self'; "
 				"frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
@@ -287,8 +321,8 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, pv_http_resp *r)
 	struct MHD_Response *m = make_response(r);
 	if (!m)
 		return MHD_NO;
-	enum MHD_Result rc = MHD_queue_response(c, (unsigned)r->status, m);
-	MHD_destroy_response(m);
+	enum MHD_Result rc = mhd.queue_response(c, (unsigned)r->status, m);
+	mhd.destroy_response(m);
 	return rc;
 }
 
@@ -313,7 +347,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
 		st->req.conn = c;
 		pv_buf_init(&st->req.body, PV_HTTP_MAX_BODY);
 		*con_cls = st;
-		const char *len = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+		const char *len = mhd.lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 		if (len && strtoull(len, NULL, 10) > PV_HTTP_MAX_BODY) {
 			/* answer now: the library then closes the connection
 			 * without reading the body */
@@ -417,6 +451,11 @@ int pv_http_start(int fd, int n_threads, pv_server *srv, pv_http_handler handle,
 		  pv_http_daemon **out, pv_err *err)
 {
 	*out = NULL;
+	int rc = pv_http_load(err);
+	if (rc < 0) {
+		close(fd);
+		return rc;
+	}
 	pv_http_daemon *d = calloc(1, sizeof *d);
 	if (!d) {
 		close(fd);
@@ -426,7 +465,7 @@ int pv_http_start(int fd, int n_threads, pv_server *srv, pv_http_handler handle,
 	d->handle = handle;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC;
 	errno = 0;
-	d->mhd = MHD_start_daemon(
+	d->mhd = mhd.start_daemon(
 		flags, 0, NULL, NULL, on_access, d, MHD_OPTION_LISTEN_SOCKET, fd,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(n_threads > 0 ? n_threads : 1),
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000, MHD_OPTION_CONNECTION_TIMEOUT,
@@ -448,6 +487,6 @@ void pv_http_stop(pv_http_daemon *d)
 {
 	if (!d)
 		return;
-	MHD_stop_daemon(d->mhd);
+	mhd.stop_daemon(d->mhd);
 	free(d);
 }

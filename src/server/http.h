@@ -113,9 +113,17 @@ typedef struct pv_http_daemon pv_http_daemon;
  * listen on 127.0.0.1:80: permission denied"). */
 int pv_http_bind(const char *host, int port, int *out_fd, int *out_port, pv_err *err);
 
+/* Loads libmicrohttpd (libmicrohttpd.so.12) if it is not loaded yet;
+ * pv_http_start calls it, a command may call it first to fail before it
+ * binds. Errors (the same on every call): PV_ENOTFOUND "library
+ * 'libmicrohttpd.so.12' not found: install the Debian package
+ * 'libmicrohttpd12' ...", PV_EUNSUPPORTED for a library that cannot be
+ * loaded or lacks a function. Thread-safe. */
+int pv_http_load(pv_err *err);
+
 /* Serves the socket fd (taken over: closed by pv_http_stop) with a pool
  * of n_threads threads, handing every complete request to handle.
- * Errors: PV_EIO. On failure fd is closed. */
+ * Errors: those of pv_http_load, PV_EIO. On failure fd is closed. */
 int pv_http_start(int fd, int n_threads, pv_server *srv, pv_http_handler handle,
 		  pv_http_daemon **out, pv_err *err);
 

@@ -39,7 +39,10 @@ int pv_server_open(const pv_server_opts *opts, pv_server **out, pv_err *err)
 	if (!s->opts.version)
 		s->opts.version = "?";
 	int fd = -1;
-	int rc = pv_catalog_open(&s->cat, opts->datasets, opts->n_datasets,
+	/* a missing libmicrohttpd is known before the datasets are opened */
+	int rc = pv_http_load(err);
+	if (!rc)
+		rc = pv_catalog_open(&s->cat, opts->datasets, opts->n_datasets,
 				 (size_t)s->opts.threads, err);
 	if (!rc)
 		rc = pv_http_bind(s->host, opts->port, &fd, &s->port, err);

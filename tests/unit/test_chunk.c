@@ -17,6 +17,7 @@
 #include "read/chunk.h"
 #include "read/pagewalk.h"
 #include "read/pfile.h"
+#include "sql/duck.h"
 
 /* ------------------------------------------------------------------ helpers */
 
@@ -546,6 +547,115 @@ static void test_seek_costs(void **state)
 	pv_buf_release(&nopi);
 }
 
+/* ------------------------------------------------------------------ few rows */
+
+/* The two buffers hold the same rows (flat columns: levels and values). */
+static void same_rows(const pv_colbuf *a, const pv_colbuf *b, const char *what)
+{
+	if (a->n_rows != b->n_rows || a->n_values != b->n_values || a->values_len != b->values_len ||
+	    a->n_levels != b->n_levels)
+		fail_msg("%s: %lld rows, %zu values, %zu bytes against %lld, %zu, %zu", what,
+			 (long long)a->n_rows, a->n_values, a->values_len, (long long)b->n_rows,
+			 b->n_values, b->values_len);
+	assert_memory_equal(a->values, b->values, a->values_len);
+	if (a->offsets)
+		assert_memory_equal(a->offsets, b->offsets, (a->n_values + 1) * sizeof *a->offsets);
+	if (a->def)
+		assert_memory_equal(a->def, b->def, a->n_levels * sizeof *a->def);
+}
+
+/* Reads n rows then the rest (0: none) of column col with opts; the
+ * stats of the reader. */
+static pv_chunk_stats read_split(opened *o, size_t col, const pv_chunk_opts *opts, int64_t n,
+				 int64_t rest, pv_colbuf *out)
+{
+	pv_err e;
+	pv_chunk *c;
+	assert_int_equal(pv_chunk_open(o->src, o->pf, 0, col, opts, &c, &e), 0);
+	if (pv_chunk_read(c, n, out, &e) || (rest && pv_chunk_read(c, rest, out, &e)))
+		fail_msg("column %zu: %s", col, e.msg);
+	pv_chunk_stats st = pv_chunk_stats_get(c);
+	pv_chunk_close(c);
+	return st;
+}
+
+/* A read of a few rows streams a zstd page of 64 KiB or more that holds
+ * many more rows, below stream_min, and reads what a whole page gives;
+ * a big read, or stream_min SIZE_MAX, decompresses it whole. The file
+ * comes from DuckDB: one row group of 3000 rows, a text page of about
+ * 600 KB (under the 1 MiB stream_min), nullable. */
+static void test_few_rows(void **state)
+{
+	(void)state;
+	pv_duck *d;
+	pv_err e;
+	if (pv_duck_open(NULL, &d, &e))
+		fail_msg("pv_duck_open: %s", e.msg);
+	char dir[] = "/tmp/pv_test_chunk_XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[256], sql[1024];
+	snprintf(path, sizeof path, "%s/few.parquet", dir);
+	snprintf(sql, sizeof sql,
+		 "COPY (SELECT CASE WHEN i %% 7 = 3 THEN NULL ELSE repeat(chr((97 + i %% 26)::INTEGER), "
+		 "(hash(i) %% 400)::INTEGER) || i::VARCHAR END AS text FROM range(3000) t(i)) "
+		 "TO '%s' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 3000)", path);
+	if (pv_duck_exec(d, sql, &e))
+		fail_msg("duckdb: %s", e.msg);
+	pv_duck_close(d);
+
+	opened o;
+	assert_int_equal(open_file(path, &o, &e), 0);
+	assert_int_equal(o.pf->meta->n_row_groups, 1);
+	int64_t rows = o.pf->meta->row_groups[0].num_rows;
+	assert_int_equal(rows, 3000);
+	pv_chunk_opts whole_opts = { .stream_min = SIZE_MAX };
+	pv_colbuf whole, part;
+	pv_colbuf_init(&whole, 0);
+	pv_colbuf_init(&part, 0);
+
+	pv_chunk_stats st = read_split(&o, 0, &whole_opts, rows, 0, &whole);
+	assert_int_equal(st.pages_streamed, 0);
+
+	/* the default stream_min (1 MiB) is above the page: a big read takes it whole */
+	st = read_split(&o, 0, NULL, rows, 0, &part);
+	assert_int_equal(st.pages_streamed, 0);
+	same_rows(&part, &whole, "one read of every row");
+
+	/* 20 rows: streamed, and the same rows; reading on through the page
+	 * gives the rest */
+	pv_colbuf_reset(&part);
+	st = read_split(&o, 0, NULL, 20, 0, &part);
+	assert_int_equal(st.pages_streamed, 1);
+	assert_int_equal(st.pages_loaded, 1);
+	pv_colbuf first20;
+	pv_colbuf_init(&first20, 0);
+	read_split(&o, 0, &whole_opts, 20, 0, &first20);
+	same_rows(&part, &first20, "20 rows");
+	pv_colbuf_reset(&part);
+	st = read_split(&o, 0, NULL, 20, rows - 20, &part);
+	assert_int_equal(st.pages_streamed, 1);
+	same_rows(&part, &whole, "20 rows, then the rest");
+
+	/* more than FEW_ROWS (1024) rows: whole */
+	pv_colbuf_reset(&part);
+	st = read_split(&o, 0, NULL, 1025, rows - 1025, &part);
+	assert_int_equal(st.pages_streamed, 0);
+	same_rows(&part, &whole, "1025 rows, then the rest");
+
+	/* never, when stream_min says never */
+	pv_colbuf_reset(&part);
+	st = read_split(&o, 0, &whole_opts, 20, 0, &part);
+	assert_int_equal(st.pages_streamed, 0);
+	same_rows(&part, &first20, "20 rows read whole");
+
+	pv_colbuf_release(&first20);
+	pv_colbuf_release(&part);
+	pv_colbuf_release(&whole);
+	close_file(&o);
+	unlink(path);
+	rmdir(dir);
+}
+
 /* ------------------------------------------------------------------ LZO */
 
 static void test_lzo(void **state)
@@ -580,6 +690,7 @@ int main(void)
 		cmocka_unit_test(test_caps),
 		cmocka_unit_test(test_seek_costs),
 		cmocka_unit_test(test_stream_choice),
+		cmocka_unit_test(test_few_rows),
 		cmocka_unit_test(test_lzo),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -403,6 +403,64 @@ static void test_skip(void **state)
 	}
 }
 
+/* skip_count over long bit-packed runs, where widths 1, 2, 4 and 8 count
+ * eight bytes at a time: counts from any position, over any length, of
+ * values present, absent and too wide for the width, against a plain
+ * count of the values. */
+static void test_count_packed(void **state)
+{
+	static const unsigned widths[] = { 1, 2, 3, 4, 5, 8 };
+	for (size_t wi = 0; wi < sizeof widths / sizeof widths[0]; wi++) {
+		unsigned w = widths[wi];
+		for (int seed = 0; seed < 40; seed++) {
+			rng = 991 + (uint64_t)w * 1000 + (uint64_t)seed;
+			size_t groups = 1 + below(seed < 20 ? 64 : 3000);
+			size_t n = groups * 8;
+			uint32_t *v = malloc(n * sizeof *v);
+			/* mostly one value (levels are), some noise */
+			uint32_t common = (uint32_t)rnd() & mask_of(w);
+			for (size_t i = 0; i < n; i++)
+				v[i] = below(4) ? common : (uint32_t)rnd() & mask_of(w);
+			enc e = { 0 };
+			put_uvarint(&e, (uint64_t)groups << 1 | 1);
+			put_packed(&e, v, n, w);
+			pv_rle r;
+			pv_err err;
+			for (int probe_kind = 0; probe_kind < 3; probe_kind++) {
+				uint32_t probe = probe_kind == 0   ? common
+						 : probe_kind == 1 ? v[below(n)]
+								   : mask_of(w) + 1;
+				assert_int_equal(pv_rle_init(&r, e.b, e.len, w, (int64_t)n, &err), 0);
+				size_t pos = 0;
+				while (pos < n) {
+					size_t m = 1 + below(below(2) ? 40 : n);
+					if (m > n - pos)
+						m = n - pos;
+					size_t cnt = 0, want = 0;
+					for (size_t i = 0; i < m; i++)
+						want += v[pos + i] == probe;
+					assert_int_equal(pv_rle_skip_count(&r, m, probe, &cnt, &err), 0);
+					assert_int_equal(cnt, want);
+					pos += m;
+				}
+				assert_int_equal(pv_rle_left(&r), 0);
+			}
+			/* all at once, then a get after a count lands on the right value */
+			assert_int_equal(pv_rle_init(&r, e.b, e.len, w, (int64_t)n, &err), 0);
+			size_t k = below(n), cnt = 0, want = 0;
+			for (size_t i = 0; i < k; i++)
+				want += v[i] == common;
+			assert_int_equal(pv_rle_skip_count(&r, k, common, &cnt, &err), 0);
+			assert_int_equal(cnt, want);
+			uint32_t got;
+			assert_int_equal(pv_rle_get_u32(&r, &got, 1, &err), 0);
+			assert_int_equal(got, v[k]);
+			free(v);
+			free(e.b);
+		}
+	}
+}
+
 static void test_booleans(void **state)
 {
 	/* prefix 3, then a bit-packed group of 1,0,1,1,0,0,0,1 and an RLE run
@@ -607,6 +665,7 @@ int main(void)
 		cmocka_unit_test(test_unpack),
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_skip),
+		cmocka_unit_test(test_count_packed),
 		cmocka_unit_test(test_window),
 		cmocka_unit_test(test_booleans),
 		cmocka_unit_test(test_width_zero),
