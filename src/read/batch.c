@@ -149,7 +149,7 @@ void pv_rgreader_close(pv_rgreader *r)
 static int read_leaf(pv_rgreader *r, size_t i, pv_err *err)
 {
 	pv_colbuf_reset(&r->cols[i]);
-	int rc = pv_chunk_seek(r->chunks[i], r->first, err);
+	int rc = pv_chunk_seek_for(r->chunks[i], r->first, r->count, err);
 	if (!rc)
 		rc = pv_chunk_read(r->chunks[i], r->count, &r->cols[i], err);
 	/* the column's values are in cols[i] now: the page can go */

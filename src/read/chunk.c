@@ -256,6 +256,8 @@ struct pv_chunk {
 	int64_t in_off, in_end; /* compressed bytes not yet read */
 	uint8_t *inb;
 	size_t inb_cap, inb_pos, inb_len;
+	const uint8_t *inp;  /* the stream's input bytes [0, inb_len): inb, or
+	                      * the read window when it held them already */
 	uint8_t *sw;
 	size_t sw_cap, sw_base, sw_len, sw_total;
 	size_t vals_off;     /* where the values start in the body */
@@ -365,6 +367,7 @@ static void end_stream(pv_chunk *c)
 	c->streaming = false;
 	c->win_dec = 0;
 	c->inb_pos = c->inb_len = 0;
+	c->inp = NULL;
 	c->sw_base = c->sw_len = c->sw_total = 0;
 }
 
@@ -453,6 +456,17 @@ static int fetch(pv_chunk *c, int64_t off, size_t len, size_t want, const uint8_
 		n = left;
 	if (n < len)
 		return pv_err_set(err, PV_EINTERNAL, "fetch past the column chunk");
+	/* a stream still taking its input from the window keeps it */
+	if (c->inp && c->inp != c->inb && c->inb_pos < c->inb_len) {
+		size_t rest = c->inb_len - c->inb_pos;
+		int rc0 = scratch_room((void **)&c->inb, &c->inb_cap, rest, err);
+		if (rc0)
+			return rc0;
+		memcpy(c->inb, c->inp + c->inb_pos, rest);
+		c->inp = c->inb;
+		c->inb_pos = 0;
+		c->inb_len = rest;
+	}
 	c->win_len = 0;
 	int rc0 = scratch_room((void **)&c->win, &c->win_cap, n, err);
 	if (rc0)
@@ -460,6 +474,7 @@ static int fetch(pv_chunk *c, int64_t off, size_t len, size_t want, const uint8_
 	int rc = pv_source_read(c->src, off, c->win, n, err);
 	if (rc)
 		return rc;
+	c->stats.bytes_read += (int64_t)n;
 	c->win_off = off;
 	c->win_len = n;
 	*out = c->win;
@@ -587,19 +602,35 @@ static int stream_pull(pv_chunk *c, pv_err *err)
 			size_t n = (size_t)(c->in_end - c->in_off);
 			if (n > c->in_step)
 				n = c->in_step;
-			int rc = scratch_room((void **)&c->inb, &c->inb_cap, c->in_step, err);
+			size_t step = c->in_step;
 			if (c->in_step < STREAM_IN)
 				c->in_step *= 2;
-			if (!rc)
-				rc = pv_source_read(c->src, c->in_off, c->inb, n, err);
-			if (rc)
-				return rc;
+			int rc = 0;
+			/* the read that fetched the page header usually holds the
+			 * body's first bytes too: the stream takes them from the
+			 * window (fetch keeps what it has not taken yet) */
+			if (c->win && c->in_off >= c->win_off &&
+			    c->in_off < c->win_off + (int64_t)c->win_len) {
+				size_t have = (size_t)(c->win_off + (int64_t)c->win_len - c->in_off);
+				if (n > have)
+					n = have;
+				c->inp = c->win + (c->in_off - c->win_off);
+				c->stats.bytes_reused += (int64_t)n;
+			} else {
+				rc = scratch_room((void **)&c->inb, &c->inb_cap, step, err);
+				if (!rc)
+					rc = pv_source_read(c->src, c->in_off, c->inb, n, err);
+				if (rc)
+					return rc;
+				c->inp = c->inb;
+				c->stats.bytes_read += (int64_t)n;
+			}
 			c->in_off += (int64_t)n;
 			c->inb_pos = 0;
 			c->inb_len = n;
 		}
 		size_t used, made;
-		int rc = pv_codec_stream_next(c->cs, c->inb + c->inb_pos, c->inb_len - c->inb_pos,
+		int rc = pv_codec_stream_next(c->cs, c->inp + c->inb_pos, c->inb_len - c->inb_pos,
 					      &used, c->sw + c->sw_len, c->sw_cap - c->sw_len, &made, err);
 		if (rc)
 			return rc;
@@ -1413,6 +1444,16 @@ int pv_chunk_seek(pv_chunk *c, int64_t row, pv_err *err)
 	return 0;
 }
 
+int pv_chunk_seek_for(pv_chunk *c, int64_t row, int64_t n_rows, pv_err *err)
+{
+	/* the page the seek loads sees the read that follows, as pages that
+	 * pv_chunk_read loads do (the FEW_ROWS rule) */
+	c->read_left = n_rows > 0 ? n_rows : 0;
+	int rc = pv_chunk_seek(c, row, err);
+	c->read_left = 0;
+	return rc;
+}
+
 void pv_chunk_drop_page(pv_chunk *c, int64_t next_row)
 {
 	if (!c)
@@ -1762,7 +1803,7 @@ int pv_chunk_read(pv_chunk *c, int64_t n_rows, pv_colbuf *out, pv_err *err)
 		return pv_err_set(err, PV_EINVAL, "negative row count %lld", (long long)n_rows);
 	presize(c, n_rows, out);
 	int rc;
-	if (!c->positioned && (rc = pv_chunk_seek(c, c->row, err)))
+	if (!c->positioned && (rc = pv_chunk_seek_for(c, c->row, n_rows, err)))
 		return rc;
 	int64_t left = n_rows;
 	for (;;) {

@@ -174,6 +174,10 @@ typedef struct pv_chunk_stats {
 	int64_t values_skipped;    /* values passed over with a decoder's skip */
 	int64_t dict_loads;        /* dictionary pages decoded */
 	int64_t index_reads;       /* OffsetIndex reads */
+	int64_t bytes_read;        /* page bytes read from the source (headers,
+	                            * bodies, dictionary; not the OffsetIndex) */
+	int64_t bytes_reused;      /* streamed body bytes taken from the bytes
+	                            * read with the page header, not read again */
 } pv_chunk_stats;
 
 typedef struct pv_chunk pv_chunk;
@@ -203,6 +207,13 @@ int64_t pv_chunk_tell(const pv_chunk *c);
  * PV_EINVAL for a negative row; PV_ECORRUPT "column chunk ends after N
  * rows" when the chunk has fewer rows; the page errors ("page 4: ..."). */
 int pv_chunk_seek(pv_chunk *c, int64_t row, pv_err *err);
+
+/* pv_chunk_seek for a pv_chunk_read of n_rows rows that follows: a page
+ * the seek loads is read as that read would load it, so that a few rows
+ * (at most 1024) in a large page stream from a small window up to them
+ * instead of decompressing the whole page ("Streaming"). n_rows <= 0 is
+ * pv_chunk_seek. Same errors as pv_chunk_seek. */
+int pv_chunk_seek_for(pv_chunk *c, int64_t row, int64_t n_rows, pv_err *err);
 
 /* Appends the next n_rows rows to out (levels, values, n_rows). Errors:
  * PV_ECORRUPT "column chunk ends after N rows" when it runs out, and every

@@ -579,6 +579,22 @@ static pv_chunk_stats read_split(opened *o, size_t col, const pv_chunk_opts *opt
 	return st;
 }
 
+/* Seeks column col to row `at` (with pv_chunk_seek_for when `told`,
+ * else pv_chunk_seek), reads n rows; the stats of the reader. */
+static pv_chunk_stats seek_read(opened *o, size_t col, const pv_chunk_opts *opts, int64_t at,
+				int64_t n, bool told, pv_colbuf *out)
+{
+	pv_err e;
+	pv_chunk *c;
+	assert_int_equal(pv_chunk_open(o->src, o->pf, 0, col, opts, &c, &e), 0);
+	int rc = told ? pv_chunk_seek_for(c, at, n, &e) : pv_chunk_seek(c, at, &e);
+	if (rc || pv_chunk_read(c, n, out, &e))
+		fail_msg("column %zu: %s", col, e.msg);
+	pv_chunk_stats st = pv_chunk_stats_get(c);
+	pv_chunk_close(c);
+	return st;
+}
+
 /* A read of a few rows streams a zstd page of 64 KiB or more that holds
  * many more rows, below stream_min, and reads what a whole page gives;
  * a big read, or stream_min SIZE_MAX, decompresses it whole. The file
@@ -635,6 +651,40 @@ static void test_few_rows(void **state)
 	st = read_split(&o, 0, NULL, 20, rows - 20, &part);
 	assert_int_equal(st.pages_streamed, 1);
 	same_rows(&part, &whole, "20 rows, then the rest");
+
+	/* the stream takes the body's first bytes from the read that
+	 * fetched the page header instead of reading them again: no byte of
+	 * the chunk is read twice */
+	int64_t chunk_bytes = o.pf->meta->row_groups[0].columns[0].meta_data.total_compressed_size;
+	assert_true(st.bytes_reused > 0);
+	assert_true(st.bytes_read > 0);
+	if (st.bytes_read > chunk_bytes)
+		fail_msg("20 rows read %lld bytes of a chunk of %lld", (long long)st.bytes_read,
+			 (long long)chunk_bytes);
+
+	/* a seek into the page for a few rows (pv_chunk_seek_for) streams up
+	 * to them as such a read would; a plain seek takes the page whole;
+	 * both give the rows a whole read gives */
+	pv_colbuf at_whole, at;
+	pv_colbuf_init(&at_whole, 0);
+	pv_colbuf_init(&at, 0);
+	st = seek_read(&o, 0, &whole_opts, 2000, 20, false, &at_whole);
+	assert_int_equal(st.pages_streamed, 0);
+	assert_int_equal(at_whole.n_rows, 20);
+	st = seek_read(&o, 0, NULL, 2000, 20, true, &at);
+	assert_int_equal(st.pages_streamed, 1);
+	same_rows(&at, &at_whole, "20 rows at 2000 after pv_chunk_seek_for");
+	pv_colbuf_reset(&at);
+	st = seek_read(&o, 0, NULL, 2000, 20, false, &at);
+	assert_int_equal(st.pages_streamed, 0);
+	same_rows(&at, &at_whole, "20 rows at 2000 after pv_chunk_seek");
+	/* more than FEW_ROWS rows: whole, as a read of them */
+	pv_colbuf_reset(&at);
+	st = seek_read(&o, 0, NULL, 100, 1500, true, &at);
+	assert_int_equal(st.pages_streamed, 0);
+	assert_int_equal(at.n_rows, 1500);
+	pv_colbuf_release(&at);
+	pv_colbuf_release(&at_whole);
 
 	/* more than FEW_ROWS (1024) rows: whole */
 	pv_colbuf_reset(&part);
