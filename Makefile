@@ -14,10 +14,11 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wvla -Wno-unused-parameter \
            -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
 CFLAGS  ?=
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DPV_HAVE_BROTLIENC -Isrc $(WARN) $(OPT) $(SAN) -MMD -MP $(CFLAGS)
-# libmicrohttpd, libedit, libsnappy and libduckdb are not linked: they are
-# opened on first use (src/base/dynlib.h; README "Libraries loaded on first
-# use"), so that a command maps only what it needs.
-LDLIBS  := -lpcre2-8 -lunistring -lyaml -ljansson -lxxhash -lz -lzstd -llz4 -lbrotlienc -lbrotlidec -lpthread -ldl -lm
+# libmicrohttpd, libedit, libsnappy, libduckdb, PCRE2 and libunistring are
+# not linked: they are opened on first use (src/base/dynlib.h; README
+# "Libraries loaded on first use"), so that a command maps only what it
+# needs.
+LDLIBS  := -lyaml -ljansson -lxxhash -lz -lzstd -llz4 -lbrotlienc -lbrotlidec -lpthread -ldl -lm
 TESTDATA ?= $(abspath ../shared/testdata)
 export PARQVIEW_TESTDATA ?= $(TESTDATA)
 

@@ -15,8 +15,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <unicase.h>
-#include <uninorm.h>
 #include <xxhash.h>
 
 #include "analyze/tokenize_int.h"
@@ -181,13 +179,13 @@ static int find_matches(pv_tokenizer *t, const pcre2_code *re, const char *lit, 
 		size_t ms, me;
 		if (re) {
 			int rc =
-			    pcre2_match(re, (PCRE2_SPTR)s, n, at, PCRE2_NO_UTF_CHECK, t->md, NULL);
+			    pv_pcre2.match(re, (PCRE2_SPTR)s, n, at, PCRE2_NO_UTF_CHECK, t->md, NULL);
 			if (rc == PCRE2_ERROR_NOMATCH)
 				break;
 			if (rc < 0)
 				return PV_ELIMIT; /* the match or depth limit of a pathological
 						     pattern */
-			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(t->md);
+			PCRE2_SIZE *ov = pv_pcre2.get_ovector_pointer(t->md);
 			ms = ov[0];
 			me = ov[1];
 			if (ms > n || me < ms || me > n)
@@ -304,7 +302,7 @@ static int norm_step(pv_tokenizer *t, const tok_norm *st, const char *s, size_t 
 				uint8_t small[32];
 				size_t len = sizeof small;
 				uint8_t *r =
-				    u8_tolower((const uint8_t *)s + i, l, NULL, NULL, small, &len);
+				    pv_unistring.tolower((const uint8_t *)s + i, l, NULL, NULL, small, &len);
 				if (!r)
 					return PV_ENOMEM;
 				rc = pv_buf_append(out, r, len, NULL);
@@ -326,12 +324,12 @@ static int norm_step(pv_tokenizer *t, const tok_norm *st, const char *s, size_t 
 			i++;
 		if (i == n)
 			return pv_buf_append(out, s, n, NULL) ? PV_ENOMEM : 0;
-		uninorm_t nf = st->kind == TN_NFC    ? UNINORM_NFC
-			       : st->kind == TN_NFD  ? UNINORM_NFD
-			       : st->kind == TN_NFKC ? UNINORM_NFKC
-						     : UNINORM_NFKD;
+		uninorm_t nf = st->kind == TN_NFC    ? pv_unistring.nfc
+			       : st->kind == TN_NFD  ? pv_unistring.nfd
+			       : st->kind == TN_NFKC ? pv_unistring.nfkc
+						     : pv_unistring.nfkd;
 		size_t len = 0;
-		uint8_t *r = u8_normalize(nf, (const uint8_t *)s, n, NULL, &len);
+		uint8_t *r = pv_unistring.normalize(nf, (const uint8_t *)s, n, NULL, &len);
 		if (!r)
 			return PV_ENOMEM;
 		rc = pv_buf_append(out, r ? (const char *)r : "", len, NULL) ? PV_ENOMEM : 0;
@@ -927,12 +925,12 @@ void pv_tokenizer_free(pv_tokenizer *t)
 	for (size_t k = 0; k < t->n_norms; k++) {
 		free(t->norms[k].str);
 		free(t->norms[k].str2);
-		pcre2_code_free(t->norms[k].re);
+		pv_pcre2.code_free(t->norms[k].re);
 	}
 	free(t->norms);
 	for (size_t k = 0; k < t->n_pres; k++) {
 		free(t->pres[k].str);
-		pcre2_code_free(t->pres[k].re);
+		pv_pcre2.code_free(t->pres[k].re);
 	}
 	free(t->pres);
 	free(t->vocab.slots);
@@ -945,7 +943,7 @@ void pv_tokenizer_free(pv_tokenizer *t)
 		free(t->added[k].content);
 	free(t->added);
 	free(t->by_first);
-	pcre2_match_data_free(t->md);
+	pv_pcre2.match_data_free(t->md);
 	pv_kset_release(&t->cache);
 	pv_buf_release(&t->in);
 	pv_buf_release(&t->n1);

@@ -12,10 +12,37 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <unicase.h>
+#include <uninorm.h>
 
 #include "analyze/contract_int.h"
 #include "analyze/tokenize.h"
 #include "base/buf.h"
+
+/* PCRE2 and libunistring are opened on first use (tokenize_libs.c): call
+ * through these tables, filled by the loaders below. A loader returns 0, or
+ * dynlib's one-line error naming the Debian package (PV_ENOTFOUND) or a
+ * missing symbol (PV_EUNSUPPORTED); the outcome is fixed after the first
+ * call, and the calls are thread-safe. */
+struct pv_pcre2_table {
+	__typeof__(pcre2_compile) *compile;
+	__typeof__(pcre2_jit_compile) *jit_compile;
+	__typeof__(pcre2_code_free) *code_free;
+	__typeof__(pcre2_match_data_create) *match_data_create;
+	__typeof__(pcre2_match_data_free) *match_data_free;
+	__typeof__(pcre2_match) *match;
+	__typeof__(pcre2_get_ovector_pointer) *get_ovector_pointer;
+	__typeof__(pcre2_get_error_message) *get_error_message;
+};
+struct pv_unistring_table {
+	__typeof__(u8_normalize) *normalize;
+	__typeof__(u8_tolower) *tolower;
+	uninorm_t nfc, nfd, nfkc, nfkd; /* libunistring's uninorm_nf* objects */
+};
+extern struct pv_pcre2_table pv_pcre2;
+extern struct pv_unistring_table pv_unistring;
+int pv_tok_pcre2_load(pv_err *err);
+int pv_tok_unistring_load(pv_err *err);
 
 /* Normalizers, a Sequence flattened into its steps. */
 enum tok_norm_kind {

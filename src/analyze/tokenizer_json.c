@@ -38,17 +38,17 @@ static int compile(pv_tokenizer *t, const char *pat, size_t n, pcre2_code **out,
 {
 	int ec;
 	PCRE2_SIZE eo;
-	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, n, PCRE2_UTF | PCRE2_UCP, &ec, &eo, NULL);
+	pcre2_code *re = pv_pcre2.compile((PCRE2_SPTR)pat, n, PCRE2_UTF | PCRE2_UCP, &ec, &eo, NULL);
 	if (!re) {
 		PCRE2_UCHAR msg[160];
-		pcre2_get_error_message(ec, msg, sizeof msg);
+		pv_pcre2.get_error_message(ec, msg, sizeof msg);
 		return pv_err_set(err, PV_EUNSUPPORTED,
 				  "tokenizer '%s': %s pattern '%.60s': %s at offset %zu", t->path,
 				  what, pat, (const char *)msg, (size_t)eo);
 	}
 	/* without JIT (another architecture) the interpreter gives the same
 	 * matches, slower */
-	(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+	(void)pv_pcre2.jit_compile(re, PCRE2_JIT_COMPLETE);
 	*out = re;
 	return 0;
 }
@@ -138,7 +138,8 @@ static int load_norm(pv_tokenizer *t, json_t *o, int depth, pv_err *err)
 	int rc;
 	for (size_t k = 0; k < sizeof simple / sizeof simple[0]; k++) {
 		if (!strcmp(type, simple[k].name)) {
-			if ((rc = add_norm(t, &st, err)))
+			/* all of these are libunistring's */
+			if ((rc = pv_tok_unistring_load(err)) || (rc = add_norm(t, &st, err)))
 				return rc;
 			st->kind = simple[k].kind;
 			return 0;
@@ -699,6 +700,12 @@ int pv_tok_load_json(pv_tokenizer *t, const char *path, pv_err *err)
 int pv_tokenizer_load(const char *path, pv_tokenizer **out, pv_err *err)
 {
 	*out = NULL;
+	/* every tokenizer matches added tokens and patterns through PCRE2; a
+	 * tokenizer exists only once it is loaded, so pv_tokenizer_free may
+	 * call it */
+	int lrc = pv_tok_pcre2_load(err);
+	if (lrc)
+		return lrc;
 	pv_tokenizer *t = calloc(1, sizeof *t);
 	if (!t || !(t->path = dup_n(path, strlen(path)))) {
 		free(t);
@@ -713,7 +720,7 @@ int pv_tokenizer_load(const char *path, pv_tokenizer **out, pv_err *err)
 	pv_buf_init(&t->tmp, 0);
 	t->unk_id = -1;
 	/* the match data first: normalizing the added tokens uses it */
-	int rc = (t->md = pcre2_match_data_create(1, NULL))
+	int rc = (t->md = pv_pcre2.match_data_create(1, NULL))
 		     ? pv_tok_load_json(t, path, err)
 		     : pv_err_set(err, PV_ENOMEM, "out of memory");
 	if (rc) {
