@@ -9,6 +9,7 @@
 #ifndef PV_CLI_H
 #define PV_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -71,6 +72,7 @@ typedef struct pv_cli_common {
 	bool json;           /* --json */
 	pv_color_mode color; /* --color */
 	pv_term term;        /* stdout, decided by pv_cli_begin */
+	bool parsing;        /* pv_cli_next_opt has started on argv */
 } pv_cli_common;
 
 /* The long options every command accepts; commands append their own. */
@@ -79,11 +81,16 @@ typedef struct pv_cli_common {
 	{ "color", required_argument, NULL, 'C' }, \
 	{ "help", no_argument, NULL, 'h' }
 
-/* Handles 'J', 'C' and 'h' from getopt_long. Returns -1 when the option was
- * not a common one, otherwise 0, or an exit code (>0, or 0 after --help
- * with *out_done set). */
-int pv_cli_common_opt(pv_cli_common *c, int opt, const char *arg, const char *cmd,
-		      const char *help, bool *out_done);
+/* The next option of a command's argv for the command to handle: getopt_long
+ * over shortopts and opts (which include PV_CLI_COMMON_OPTS), started afresh
+ * on the first call for c and quiet (opterr = 0; a '?' goes to
+ * pv_cli_bad_option). The common options are handled here: --json and
+ * --color set c, --help prints help. Returns the option, -1 after the last
+ * one, or PV_CLI_OPT_EXIT with *out_exit set: 0 after --help, 2 after a bad
+ * --color value (already reported). */
+#define PV_CLI_OPT_EXIT (-2)
+int pv_cli_next_opt(pv_cli_common *c, int argc, char **argv, const char *shortopts,
+		    const struct option *opts, const char *cmd, const char *help, int *out_exit);
 
 /* For getopt_long's '?': "unknown option or missing value: '--x'"; 2.
  * Commands set opterr = 0 so getopt itself stays quiet. */

@@ -100,17 +100,12 @@ int pv_cmd_check(int argc, char **argv)
 	if (!servers)
 		return PV_EXIT_INTERNAL;
 	int opt;
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		bool done;
-		int rc = pv_cli_common_opt(&com, opt, optarg, "check", help, &done);
-		if (done || rc > 0) {
+	int opt_exit;
+	while ((opt = pv_cli_next_opt(&com, argc, argv, "h", opts, "check", help, &opt_exit)) != -1) {
+		if (opt == PV_CLI_OPT_EXIT) {
 			free(servers);
-			return done ? PV_EXIT_OK : rc;
+			return opt_exit;
 		}
-		if (rc == 0)
-			continue;
 		if (opt == 'f') {
 			if (!pv_cli_parse_i64(optarg, &max_failures) || max_failures > 100000) {
 				free(servers);

@@ -42,17 +42,10 @@ int pv_cmd_contract(int argc, char **argv)
 	argc--;
 	argv++;
 	int opt;
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
-		bool done;
-		int rc = pv_cli_common_opt(&com, opt, optarg, "contract", help, &done);
-		if (done)
-			return PV_EXIT_OK;
-		if (rc > 0)
-			return rc;
-		if (rc == 0)
-			continue;
+	int opt_exit;
+	while ((opt = pv_cli_next_opt(&com, argc, argv, "ho:", opts, "contract", help, &opt_exit)) != -1) {
+		if (opt == PV_CLI_OPT_EXIT)
+			return opt_exit;
 		if (opt == 'o')
 			output = optarg;
 		else

@@ -207,17 +207,10 @@ int pv_cmd_diff(int argc, char **argv)
 	pv_diff_opts_init(&dopts);
 	char *columns = NULL;
 	int opt;
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "hc:", opts, NULL)) != -1) {
-		bool done;
-		int rc = pv_cli_common_opt(&com, opt, optarg, "diff", help, &done);
-		if (done)
-			return PV_EXIT_OK;
-		if (rc > 0)
-			return rc;
-		if (rc == 0)
-			continue;
+	int opt_exit;
+	while ((opt = pv_cli_next_opt(&com, argc, argv, "hc:", opts, "diff", help, &opt_exit)) != -1) {
+		if (opt == PV_CLI_OPT_EXIT)
+			return opt_exit;
 		if (opt == 's') {
 			dopts.no_stats = true;
 		} else if (opt == 'c') {

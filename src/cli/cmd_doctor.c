@@ -155,17 +155,10 @@ int pv_cmd_doctor(int argc, char **argv)
 	char *columns_arg = NULL;
 	char *names[256];
 	int opt;
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		bool done;
-		int rc = pv_cli_common_opt(&com, opt, optarg, "doctor", help, &done);
-		if (done)
-			return PV_EXIT_OK;
-		if (rc > 0)
-			return rc;
-		if (rc == 0)
-			continue;
+	int opt_exit;
+	while ((opt = pv_cli_next_opt(&com, argc, argv, "h", opts, "doctor", help, &opt_exit)) != -1) {
+		if (opt == PV_CLI_OPT_EXIT)
+			return opt_exit;
 		if (opt == 'c') {
 			columns_arg = optarg;
 		} else if (opt == 'A') {

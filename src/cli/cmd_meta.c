@@ -304,19 +304,12 @@ int pv_cmd_meta(int argc, char **argv)
 	meta_opts o = { 0 };
 	int opt, code = 0;
 	char **groups = NULL, *groups_copy = NULL;
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		bool done;
-		int rc = pv_cli_common_opt(&o.com, opt, optarg, "meta", help, &done);
-		if (done)
-			goto out;
-		if (rc > 0) {
-			code = rc;
+	int opt_exit;
+	while ((opt = pv_cli_next_opt(&o.com, argc, argv, "h", opts, "meta", help, &opt_exit)) != -1) {
+		if (opt == PV_CLI_OPT_EXIT) {
+			code = opt_exit;
 			goto out;
 		}
-		if (rc == 0)
-			continue;
 		switch (opt) {
 		case 'p': o.pages = true; break;
 		case 'i': o.index = true; break;

@@ -358,17 +358,10 @@ int pv_cmd_profile(int argc, char **argv)
 	const char *save = NULL;
 	bool merge = false;
 	int opt;
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		bool done;
-		int rc = pv_cli_common_opt(&com, opt, optarg, "profile", help, &done);
-		if (done)
-			return PV_EXIT_OK;
-		if (rc > 0)
-			return rc;
-		if (rc == 0)
-			continue;
+	int opt_exit;
+	while ((opt = pv_cli_next_opt(&com, argc, argv, "h", opts, "profile", help, &opt_exit)) != -1) {
+		if (opt == PV_CLI_OPT_EXIT)
+			return opt_exit;
 		switch (opt) {
 		case O_COLUMNS: po.columns = optarg; break;
 		case O_BY: po.by = optarg; break;

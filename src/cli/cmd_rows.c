@@ -173,17 +173,13 @@ static int parse_args(rows_args *a, pv_cli_common *com, int argc, char **argv, b
 	snprintf(help, sizeof help, "%s%s", kind_help[a->kind], common_help);
 	bool have_n = false;
 	int opt;
-	optind = 1;
-	opterr = 0;
+	int opt_exit;
 	*out_done = false;
-	while ((opt = getopt_long(argc, argv, "hn:r:s:c:f:o:", opts, NULL)) != -1) {
-		int rc = pv_cli_common_opt(com, opt, optarg, cmd, help, out_done);
-		if (*out_done)
-			return 0;
-		if (rc > 0)
-			return rc;
-		if (rc == 0)
-			continue;
+	while ((opt = pv_cli_next_opt(com, argc, argv, "hn:r:s:c:f:o:", opts, cmd, help, &opt_exit)) != -1) {
+		if (opt == PV_CLI_OPT_EXIT) {
+			*out_done = opt_exit == PV_EXIT_OK;
+			return opt_exit;
+		}
 		switch (opt) {
 		case 'n':
 			if (a->kind == CAT)

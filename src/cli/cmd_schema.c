@@ -200,17 +200,10 @@ int pv_cmd_schema(int argc, char **argv)
 	bool all_files = false;
 	const char *save = NULL;
 	int opt;
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		bool done;
-		int rc = pv_cli_common_opt(&com, opt, optarg, "schema", help, &done);
-		if (done)
-			return PV_EXIT_OK;
-		if (rc > 0)
-			return rc;
-		if (rc == 0)
-			continue;
+	int opt_exit;
+	while ((opt = pv_cli_next_opt(&com, argc, argv, "h", opts, "schema", help, &opt_exit)) != -1) {
+		if (opt == PV_CLI_OPT_EXIT)
+			return opt_exit;
 		if (opt == 'a')
 			all_files = true;
 		else if (opt == 'S')

@@ -83,17 +83,12 @@ int pv_cmd_serve(int argc, char **argv)
 		fprintf(stderr, "parqview: out of memory\n");
 		return PV_EXIT_INTERNAL;
 	}
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		bool done;
-		int rc = pv_cli_common_opt(&com, opt, optarg, "serve", help, &done);
-		if (done || rc > 0) {
-			code = rc > 0 ? rc : 0;
+	int opt_exit;
+	while ((opt = pv_cli_next_opt(&com, argc, argv, "h", opts, "serve", help, &opt_exit)) != -1) {
+		if (opt == PV_CLI_OPT_EXIT) {
+			code = opt_exit;
 			goto out;
 		}
-		if (rc == 0)
-			continue;
 		switch (opt) {
 		case 'a': {
 			char *eq = strchr(optarg, '=');

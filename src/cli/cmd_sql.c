@@ -155,19 +155,15 @@ static int parse_args(sql_args *a, pv_cli_common *com, int argc, char **argv, bo
 		{ NULL, 0, NULL, 0 },
 	};
 	int opt;
-	optind = 1;
-	opterr = 0;
+	int opt_exit;
 	*out_done = false;
 	/* '+' would stop at the first positional; permuting lets options
 	 * follow the query */
-	while ((opt = getopt_long(argc, argv, "hf:o:", opts, NULL)) != -1) {
-		int rc = pv_cli_common_opt(com, opt, optarg, "sql", help, out_done);
-		if (*out_done)
-			return 0;
-		if (rc > 0)
-			return rc;
-		if (rc == 0)
-			continue;
+	while ((opt = pv_cli_next_opt(com, argc, argv, "hf:o:", opts, "sql", help, &opt_exit)) != -1) {
+		if (opt == PV_CLI_OPT_EXIT) {
+			*out_done = opt_exit == PV_EXIT_OK;
+			return opt_exit;
+		}
 		switch (opt) {
 		case 'f':
 			a->file = optarg;

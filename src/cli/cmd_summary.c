@@ -276,16 +276,10 @@ int pv_cmd_summary(int argc, char **argv)
 	static const struct option opts[] = { PV_CLI_COMMON_OPTS, { NULL, 0, NULL, 0 } };
 	pv_cli_common com = { 0 };
 	int opt;
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		bool done;
-		int rc = pv_cli_common_opt(&com, opt, optarg, "summary", help, &done);
-		if (done)
-			return PV_EXIT_OK;
-		if (rc != 0)
-			return rc > 0 ? rc : pv_cli_bad_option("summary", argv);
-	}
+	int opt_exit;
+	/* summary has no options of its own: the first one it sees ends it */
+	if ((opt = pv_cli_next_opt(&com, argc, argv, "h", opts, "summary", help, &opt_exit)) != -1)
+		return opt == PV_CLI_OPT_EXIT ? opt_exit : pv_cli_bad_option("summary", argv);
 	pv_cli_begin(&com);
 	int code;
 	char **paths = argv + optind;

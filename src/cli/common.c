@@ -55,24 +55,34 @@ bool pv_cli_parse_i64(const char *s, long long *out)
 	return true;
 }
 
-int pv_cli_common_opt(pv_cli_common *c, int opt, const char *arg, const char *cmd,
-		      const char *help, bool *out_done)
+int pv_cli_next_opt(pv_cli_common *c, int argc, char **argv, const char *shortopts,
+		    const struct option *opts, const char *cmd, const char *help, int *out_exit)
 {
-	*out_done = false;
-	switch (opt) {
-	case 'J':
-		c->json = true;
-		return 0;
-	case 'C':
-		if (pv_color_mode_parse(arg, &c->color, NULL))
-			return pv_cli_usage(cmd, "--color takes auto, always or never, not '%s'", arg);
-		return 0;
-	case 'h':
-		fputs(help, stdout);
-		*out_done = true;
-		return 0;
-	default:
-		return -1;
+	if (!c->parsing) {
+		optind = 1;
+		opterr = 0;
+		c->parsing = true;
+	}
+	for (;;) {
+		int opt = getopt_long(argc, argv, shortopts, opts, NULL);
+		switch (opt) {
+		case 'J':
+			c->json = true;
+			continue;
+		case 'C':
+			if (pv_color_mode_parse(optarg, &c->color, NULL)) {
+				*out_exit = pv_cli_usage(cmd, "--color takes auto, always or never, not '%s'",
+							 optarg);
+				return PV_CLI_OPT_EXIT;
+			}
+			continue;
+		case 'h':
+			fputs(help, stdout);
+			*out_exit = PV_EXIT_OK;
+			return PV_CLI_OPT_EXIT;
+		default:
+			return opt;
+		}
 	}
 }
 
